@@ -1,0 +1,151 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { withTransaction, type Database } from '../client';
+import { DimensionMismatchError, InvalidInputError, NotFoundError } from '../errors';
+import { logger } from '../logger';
+import { readRun } from '../runs';
+import { isPglite } from '../server-kind';
+import { runIndexName } from './index-name';
+import { validateEmbeddings } from './validate';
+import { formatVector } from './vector-text';
+
+export type WriteMethod = 'copy' | 'insert';
+
+export interface WriteEmbeddingsOptions {
+  /** COPY FROM STDIN (default on PostgreSQL) or batched INSERT ... SELECT FROM unnest (PGlite). */
+  method?: WriteMethod;
+}
+
+export interface WriteEmbeddingsResult {
+  runId: number;
+  count: number;
+  indexName: string;
+  method: WriteMethod;
+  /** Time spent loading rows and building the index, in milliseconds. */
+  loadMs: number;
+  indexMs: number;
+}
+
+const COPY_CHUNK_ROWS = 1_000;
+
+/** Rows per INSERT on PGlite: large enough to amortise a round trip, small enough for its WASM heap. */
+const INSERT_BATCH_ROWS = 5_000;
+
+/**
+ * Writes all embeddings of a run, builds the run's HNSW index and marks the run completed,
+ * in one transaction. Queries read completed runs only, so readers see either none of the
+ * run's embeddings or all of them with their index. Rewriting a run that is not completed
+ * yet (a worker retrying after a crash) replaces its rows.
+ *
+ * `vectors` holds `imageIds.length * dim` float32 values, row i at offset i * dim. Invalid
+ * vectors (NaN, infinite, all zero, wrong length) raise an error naming the image, and nothing
+ * is stored.
+ */
+export async function writeRunEmbeddings(
+  db: Database,
+  runId: number,
+  imageIds: ArrayLike<number>,
+  vectors: Float32Array,
+  dim: number,
+  options: WriteEmbeddingsOptions = {},
+): Promise<WriteEmbeddingsResult> {
+  validateEmbeddings(imageIds, vectors, dim);
+
+  return withTransaction(db, async (client) => {
+    const run = await readRun(client, runId, { forUpdate: true });
+    if (!run) throw new NotFoundError(`training run ${runId} not found`);
+    if (run.status === 'completed') {
+      throw new InvalidInputError(`training run ${runId} is already completed with ${run.embeddingCount} embeddings; start a new run to write new ones`);
+    }
+    if (run.embeddingDim !== dim) {
+      throw new DimensionMismatchError(`training run ${runId} has embedding dimension ${run.embeddingDim}, but the vectors have ${dim}`);
+    }
+    await checkImagesBelongToDataset(client, run.datasetId, imageIds);
+
+    const method = options.method ?? ((await isPglite(client)) ? 'insert' : 'copy');
+    const loadStart = Date.now();
+    await client.query('DELETE FROM embeddings WHERE run_id = $1', [runId]);
+    if (method === 'copy') await copyRows(client, runId, imageIds, vectors, dim);
+    else await insertRows(client, runId, imageIds, vectors, dim);
+    const loadMs = Date.now() - loadStart;
+
+    const indexStart = Date.now();
+    const indexName = await buildRunIndex(client, runId, dim);
+    const indexMs = Date.now() - indexStart;
+
+    await client.query(
+      `UPDATE training_runs SET status = 'completed', embedding_count = $2, finished_at = COALESCE(finished_at, now()) WHERE id = $1`,
+      [runId, imageIds.length],
+    );
+    logger.info({ runId, count: imageIds.length, dim, method, loadMs, indexMs }, 'run embeddings written and indexed');
+    return { runId, count: imageIds.length, indexName, method, loadMs, indexMs };
+  });
+}
+
+/**
+ * Builds the partial HNSW index of one run on `embedding::vector(dim)`: pgvector indexes only
+ * columns of fixed dimension, and the column is untyped so runs of different sizes coexist.
+ * Queries must repeat the cast and the literal run id to use it (see neighbours.ts).
+ */
+export async function buildRunIndex(client: pg.ClientBase, runId: number, dim: number): Promise<string> {
+  const indexName = runIndexName(runId);
+  // The graph build is much faster while it fits in maintenance_work_mem (pgvector warns otherwise).
+  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  await client.query(`DROP INDEX IF EXISTS ${indexName}`);
+  await client.query(
+    `CREATE INDEX ${indexName} ON embeddings USING hnsw ((embedding::vector(${dim})) vector_l2_ops) WHERE run_id = ${runId}`,
+  );
+  // Fresh statistics let the planner see the run's rows at once.
+  await client.query('ANALYZE embeddings');
+  return indexName;
+}
+
+async function checkImagesBelongToDataset(client: pg.ClientBase, datasetId: number, imageIds: ArrayLike<number>): Promise<void> {
+  const { rows } = await client.query<{ image_id: number }>(
+    `SELECT requested.image_id
+       FROM unnest($1::int[]) AS requested(image_id)
+       LEFT JOIN images ON images.id = requested.image_id AND images.dataset_id = $2
+      WHERE images.id IS NULL
+      LIMIT 1`,
+    [Array.from(imageIds), datasetId],
+  );
+  if (rows.length > 0) {
+    throw new NotFoundError(`image ${rows[0].image_id} not found in data set ${datasetId} of this run; register the data set's images first`);
+  }
+}
+
+async function copyRows(client: pg.ClientBase, runId: number, imageIds: ArrayLike<number>, vectors: Float32Array, dim: number): Promise<void> {
+  // Chunks of COPY_CHUNK_ROWS lines keep the stream's per-write overhead negligible.
+  const lines = function* () {
+    for (let start = 0; start < imageIds.length; start += COPY_CHUNK_ROWS) {
+      let chunk = '';
+      for (let row = start; row < Math.min(start + COPY_CHUNK_ROWS, imageIds.length); row++) {
+        chunk += `${runId}\t${imageIds[row]}\t${formatVector(vectors.subarray(row * dim, (row + 1) * dim))}\n`;
+      }
+      yield chunk;
+    }
+  };
+  const stream = client.query(copyFrom('COPY embeddings (run_id, image_id, embedding) FROM STDIN'));
+  await pipeline(Readable.from(lines()), stream);
+}
+
+async function insertRows(client: pg.ClientBase, runId: number, imageIds: ArrayLike<number>, vectors: Float32Array, dim: number): Promise<void> {
+  for (let start = 0; start < imageIds.length; start += INSERT_BATCH_ROWS) {
+    const end = Math.min(start + INSERT_BATCH_ROWS, imageIds.length);
+    const ids: number[] = [];
+    const texts: string[] = [];
+    for (let row = start; row < end; row++) {
+      ids.push(imageIds[row]);
+      texts.push(formatVector(vectors.subarray(row * dim, (row + 1) * dim)));
+    }
+    await client.query(
+      `INSERT INTO embeddings (run_id, image_id, embedding)
+       SELECT $1, image_id, embedding::vector FROM unnest($2::int[], $3::text[]) AS batch(image_id, embedding)`,
+      [runId, ids, texts],
+    );
+  }
+}

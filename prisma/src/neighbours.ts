@@ -1,0 +1,181 @@
+import type pg from 'pg';
+
+import { withTransaction, type Database } from './client';
+import { DimensionMismatchError, InvalidInputError, NotFoundError, RunNotReadyError } from './errors';
+import { readRun, selectLatestCompletedRun, type RunSummary } from './runs';
+import { parseVector } from './embeddings/vector-text';
+
+/** Smallest and largest number of neighbours one query returns. */
+export const MIN_K = 1;
+export const MAX_K = 1000;
+
+/**
+ * hnsw.ef_search for k up to this value; larger k use ef_search = k. With m = 16 and
+ * ef_construction = 64 this keeps recall@10 at or above 0.99 on the test data (see
+ * test/neighbours.test.ts). pgvector caps ef_search at 1000.
+ */
+const BASE_EF_SEARCH = 200;
+
+export type NeighbourOrder = 'nearest' | 'farthest';
+
+export interface NeighboursRequest {
+  imageId: number;
+  /** Number of neighbours, 1 to 1000. */
+  k: number;
+  /** Run whose embeddings to search; default: the latest completed run of the image's data set. */
+  runId?: number;
+  order: NeighbourOrder;
+  /** Scan every embedding instead of the HNSW index (nearest only; farthest is always exact). */
+  exact?: boolean;
+  /** Search a run that is not completed yet (for the worker's own checks); default false. */
+  allowIncompleteRun?: boolean;
+}
+
+export interface Neighbour {
+  imageId: number;
+  label: number;
+  /** L2 (Euclidean) distance to the query embedding. */
+  distance: number;
+}
+
+export interface NeighboursResult {
+  run: RunSummary;
+  query: { imageId: number; label: number; datasetId: number };
+  neighbours: Neighbour[];
+}
+
+interface ImageRow {
+  id: number;
+  label: number;
+  dataset_id: number;
+}
+
+/**
+ * Returns the k images whose embeddings are nearest to (or farthest from) the embedding of
+ * `imageId` under one run, by L2 distance. The query image is never among its own results,
+ * and equal distances are ordered by image id, so the result is deterministic.
+ *
+ * Nearest uses the run's HNSW index (approximate; recall@10 measured at 0.99 or more) unless
+ * `exact` is set. Farthest cannot use it, because pgvector indexes return ascending distance
+ * only, so it scans all the run's embeddings: linear in the run's size.
+ */
+export async function findNeighbours(db: Database, request: NeighboursRequest): Promise<NeighboursResult> {
+  validateRequest(request);
+
+  return withTransaction(db, async (client) => {
+    const image = await readImage(client, request.imageId);
+    const run = await resolveRun(client, request, image);
+    const queryVector = await readEmbedding(client, run, image.id);
+
+    const neighbours =
+      request.order === 'nearest'
+        ? await queryNearest(client, run, image.id, queryVector, request.k, request.exact ?? false)
+        : await queryFarthest(client, run, image.id, queryVector, request.k);
+    return { run, query: { imageId: image.id, label: image.label, datasetId: image.dataset_id }, neighbours };
+  });
+}
+
+function validateRequest(request: NeighboursRequest): void {
+  const { k, imageId, runId, order } = request;
+  if (!Number.isInteger(k) || k < MIN_K || k > MAX_K) {
+    throw new InvalidInputError(`k must be an integer from ${MIN_K} to ${MAX_K}, got ${k}`);
+  }
+  if (!Number.isInteger(imageId) || imageId < 1) {
+    throw new InvalidInputError(`imageId must be a positive integer, got ${imageId}`);
+  }
+  if (runId !== undefined && (!Number.isInteger(runId) || runId < 1)) {
+    throw new InvalidInputError(`runId must be a positive integer, got ${runId}`);
+  }
+  if (order !== 'nearest' && order !== 'farthest') {
+    throw new InvalidInputError(`order must be "nearest" or "farthest", got "${String(order)}"`);
+  }
+}
+
+async function readImage(client: pg.ClientBase, imageId: number): Promise<ImageRow> {
+  const { rows } = await client.query<ImageRow>('SELECT id, label, dataset_id FROM images WHERE id = $1', [imageId]);
+  if (rows.length === 0) throw new NotFoundError(`image ${imageId} not found`);
+  return rows[0];
+}
+
+async function resolveRun(client: pg.ClientBase, request: NeighboursRequest, image: ImageRow): Promise<RunSummary> {
+  if (request.runId === undefined) {
+    const run = await selectLatestCompletedRun(client, image.dataset_id);
+    if (!run) throw new NotFoundError(`no completed training run for data set ${image.dataset_id} of image ${image.id}; train one first`);
+    return run;
+  }
+
+  const run = await readRun(client, request.runId);
+  if (!run) throw new NotFoundError(`training run ${request.runId} not found`);
+  if (run.status !== 'completed' && !request.allowIncompleteRun) {
+    throw new RunNotReadyError(`training run ${run.id} is ${run.status}; its embeddings become searchable when it is completed`);
+  }
+  if (run.datasetId !== image.dataset_id) {
+    throw new InvalidInputError(`image ${image.id} belongs to data set ${image.dataset_id} but run ${run.id} was trained on data set ${run.datasetId}`);
+  }
+  return run;
+}
+
+async function readEmbedding(client: pg.ClientBase, run: RunSummary, imageId: number): Promise<string> {
+  // Read as text: the node-postgres driver has no parser for the vector type.
+  const { rows } = await client.query<{ embedding: string }>(
+    'SELECT embedding::text AS embedding FROM embeddings WHERE run_id = $1 AND image_id = $2',
+    [run.id, imageId],
+  );
+  if (rows.length === 0) throw new NotFoundError(`image ${imageId} has no embedding in training run ${run.id}`);
+  const dim = parseVector(rows[0].embedding).length;
+  if (dim !== run.embeddingDim) {
+    throw new DimensionMismatchError(`embedding of image ${imageId} in run ${run.id} has ${dim} dimensions, but the run declares ${run.embeddingDim}`);
+  }
+  return rows[0].embedding;
+}
+
+async function queryNearest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number, exact: boolean): Promise<Neighbour[]> {
+  const dim = run.embeddingDim;
+  // The run id and dimension are integers read from the database and are written into the SQL
+  // as literals: the planner matches the partial index only when the query repeats its
+  // predicate (run_id = <literal>) and its expression (embedding::vector(<dim>)).
+  const distance = exact ? `embedding <-> $1::vector` : `embedding::vector(${dim}) <-> $1::vector(${dim})`;
+  if (!exact) {
+    // An HNSW scan stops after ef_search candidates; iterative scans (pgvector 0.8) continue
+    // past that when the image_id filter removed rows, so k up to 1000 comes back in full.
+    await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(Math.max(BASE_EF_SEARCH, k + 1), 1000)}`);
+    await client.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
+  }
+  return selectNeighbours(
+    client,
+    `SELECT image_id, ${distance} AS distance
+       FROM embeddings
+      WHERE run_id = ${run.id} AND image_id <> $2
+      ORDER BY ${distance}, image_id
+      LIMIT $3`,
+    'ranked.distance, ranked.image_id',
+    [queryVector, imageId, k],
+  );
+}
+
+async function queryFarthest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number): Promise<Neighbour[]> {
+  // Sorting on the negated distance gives descending order, and the top-k sort keeps only k
+  // rows in memory; no index can serve this order.
+  return selectNeighbours(
+    client,
+    `SELECT image_id, embedding <-> $1::vector AS distance
+       FROM embeddings
+      WHERE run_id = ${run.id} AND image_id <> $2
+      ORDER BY -(embedding <-> $1::vector), image_id
+      LIMIT $3`,
+    'ranked.distance DESC, ranked.image_id',
+    [queryVector, imageId, k],
+  );
+}
+
+/** Runs the ranking query, then joins the labels of its k rows only; the join may reorder rows, so `outerOrder` restores the ranking. */
+async function selectNeighbours(client: pg.ClientBase, rankedSql: string, outerOrder: string, params: unknown[]): Promise<Neighbour[]> {
+  const { rows } = await client.query<{ image_id: number; label: number; distance: number }>(
+    `WITH ranked AS MATERIALIZED (${rankedSql})
+     SELECT ranked.image_id, images.label, ranked.distance
+       FROM ranked JOIN images ON images.id = ranked.image_id
+      ORDER BY ${outerOrder}`,
+    params,
+  );
+  return rows.map((row) => ({ imageId: row.image_id, label: row.label, distance: row.distance }));
+}
