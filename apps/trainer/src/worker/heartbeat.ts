@@ -1,0 +1,76 @@
+import type { PrismaClient } from '@dim/db';
+import type { Logger } from 'pino';
+
+export interface HeartbeatOptions {
+  readonly db: PrismaClient;
+  readonly runId: number;
+  readonly workerId: string;
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  /**
+   * Called once when the run no longer belongs to this worker: another worker's recovery
+   * took it over (this process stalled past the heartbeat timeout) or it left the active
+   * states, which is expected once the job itself has written a final status. Heartbeats
+   * stop after this call.
+   */
+  readonly onLost: () => void;
+}
+
+export interface Heartbeat {
+  /** Stops the timer and waits for a write in flight, so no heartbeat lands after a final status. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Refreshes training_runs.heartbeat_at every `intervalMs` while a run is active. Recovery
+ * treats a run whose heartbeat is older than the timeout as abandoned.
+ *
+ * Writes are chained with setTimeout rather than setInterval, so a slow database never has
+ * two heartbeats in flight. TensorFlow.js kernels run synchronously on the CPU backends and
+ * block the event loop for the length of one step, so the heartbeat timeout must exceed the
+ * longest step by a wide margin.
+ */
+export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
+  const { db, runId, workerId, intervalMs, logger } = options;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let consecutiveFailures = 0;
+
+  const beat = async (): Promise<void> => {
+    try {
+      const updated = await db.$executeRaw`
+        UPDATE training_runs
+           SET heartbeat_at = now()
+         WHERE id = ${runId}
+           AND worker_id = ${workerId}
+           AND status IN ('running', 'embedding')`;
+      consecutiveFailures = 0;
+      if (updated === 0 && !stopped) {
+        stopped = true;
+        options.onLost();
+      }
+    } catch (error) {
+      // A transient database error must not kill a long run: the next beat retries, and the
+      // timeout leaves room for several missed beats.
+      consecutiveFailures += 1;
+      logger.warn({ runId, err: error, consecutiveFailures }, 'Heartbeat write failed; retrying at the next interval');
+    }
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      inFlight = beat().finally(schedule);
+    }, intervalMs);
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}
