@@ -1,0 +1,35 @@
+import { formatDateTime } from '../lib/format';
+import type { Checkpoint } from '../lib/graphql/types';
+
+export function CheckpointTable({ checkpoints }: { checkpoints: Checkpoint[] }) {
+  return (
+    <div className="table-scroll" role="region" aria-label="Checkpoints" tabIndex={0}>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col" className="numeric">
+              Epoch
+            </th>
+            <th scope="col" className="numeric">
+              Step
+            </th>
+            <th scope="col">Path on the worker</th>
+            <th scope="col">Written</th>
+          </tr>
+        </thead>
+        <tbody>
+          {checkpoints.map((checkpoint) => (
+            <tr key={`${checkpoint.epoch}-${checkpoint.step}-${checkpoint.path}`}>
+              <td className="numeric">{checkpoint.epoch}</td>
+              <td className="numeric">{checkpoint.step}</td>
+              <td>
+                <code>{checkpoint.path}</code>
+              </td>
+              <td>{formatDateTime(checkpoint.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
