@@ -20,9 +20,9 @@ export const DEFAULT_PGLITE_PORT = 5433;
  *
  * - DATABASE_URL set: that server is used as is.
  * - Otherwise the embedded PGlite database in PGLITE_DATA_DIR (default data/pglite) is served
- *   on 127.0.0.1:PGLITE_PORT (default 5433). When another process (the API or the trainer)
- *   already serves that folder on that port, its server is reused, so every component talks to
- *   the same database through the same kind of connection string.
+ *   on 127.0.0.1:PGLITE_PORT (default 5433; 0 picks a free port). When another process (the
+ *   API or the trainer) already serves that folder, its server is reused, so every component
+ *   talks to the same database through the same kind of connection string.
  */
 export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedDatabase> {
   const url = env.DATABASE_URL?.trim();
@@ -42,8 +42,8 @@ export async function resolveDatabase(env: NodeJS.ProcessEnv = process.env): Pro
 function parsePort(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_PGLITE_PORT;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`PGLITE_PORT must be an integer from 1 to 65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PGLITE_PORT must be an integer from 0 (any free port) to 65535, got "${value}"`);
   }
   return port;
 }

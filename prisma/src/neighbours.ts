@@ -17,6 +17,7 @@ export const MAX_K = 1000;
 const BASE_EF_SEARCH = 200;
 
 export type NeighbourOrder = 'nearest' | 'farthest';
+export type NeighbourSearch = 'auto' | 'index' | 'exact';
 
 export interface NeighboursRequest {
   imageId: number;
@@ -25,8 +26,14 @@ export interface NeighboursRequest {
   /** Run whose embeddings to search; default: the latest completed run of the image's data set. */
   runId?: number;
   order: NeighbourOrder;
-  /** Scan every embedding instead of the HNSW index (nearest only; farthest is always exact). */
-  exact?: boolean;
+  /**
+   * How nearest neighbours are searched (farthest is always an exact scan):
+   * - 'auto' (default): the planner picks the run's HNSW index or an exact scan by cost;
+   *   below a few thousand rows per run the exact scan is cheaper and wins.
+   * - 'index': the HNSW index is used whenever the planner can use it (approximate).
+   * - 'exact': every embedding of the run is compared.
+   */
+  search?: NeighbourSearch;
   /** Search a run that is not completed yet (for the worker's own checks); default false. */
   allowIncompleteRun?: boolean;
 }
@@ -55,8 +62,8 @@ interface ImageRow {
  * `imageId` under one run, by L2 distance. The query image is never among its own results,
  * and equal distances are ordered by image id, so the result is deterministic.
  *
- * Nearest uses the run's HNSW index (approximate; recall@10 measured at 0.99 or more) unless
- * `exact` is set. Farthest cannot use it, because pgvector indexes return ascending distance
+ * Nearest uses the run's HNSW index (approximate; recall@10 measured at 0.99 or more) or an
+ * exact scan, see `search`. Farthest cannot use it, because pgvector indexes return ascending distance
  * only, so it scans all the run's embeddings: linear in the run's size.
  */
 export async function findNeighbours(db: Database, request: NeighboursRequest): Promise<NeighboursResult> {
@@ -69,7 +76,7 @@ export async function findNeighbours(db: Database, request: NeighboursRequest): 
 
     const neighbours =
       request.order === 'nearest'
-        ? await queryNearest(client, run, image.id, queryVector, request.k, request.exact ?? false)
+        ? await queryNearest(client, run, image.id, queryVector, request.k, request.search ?? 'auto')
         : await queryFarthest(client, run, image.id, queryVector, request.k);
     return { run, query: { imageId: image.id, label: image.label, datasetId: image.dataset_id }, neighbours };
   });
@@ -85,6 +92,9 @@ function validateRequest(request: NeighboursRequest): void {
   }
   if (runId !== undefined && (!Number.isInteger(runId) || runId < 1)) {
     throw new InvalidInputError(`runId must be a positive integer, got ${runId}`);
+  }
+  if (request.search !== undefined && !['auto', 'index', 'exact'].includes(request.search)) {
+    throw new InvalidInputError(`search must be "auto", "index" or "exact", got "${String(request.search)}"`);
   }
   if (order !== 'nearest' && order !== 'farthest') {
     throw new InvalidInputError(`order must be "nearest" or "farthest", got "${String(order)}"`);
@@ -129,28 +139,56 @@ async function readEmbedding(client: pg.ClientBase, run: RunSummary, imageId: nu
   return rows[0].embedding;
 }
 
-async function queryNearest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number, exact: boolean): Promise<Neighbour[]> {
-  const dim = run.embeddingDim;
-  // The run id and dimension are integers read from the database and are written into the SQL
-  // as literals: the planner matches the partial index only when the query repeats its
-  // predicate (run_id = <literal>) and its expression (embedding::vector(<dim>)).
-  const distance = exact ? `embedding <-> $1::vector` : `embedding::vector(${dim}) <-> $1::vector(${dim})`;
+/**
+ * Extra candidates the index query fetches beyond k, so that rows tied with the k-th distance
+ * can be ordered by image id. The index returns candidates in distance order only.
+ */
+const TIE_CANDIDATES = 50;
+
+/**
+ * SQL of the nearest query; $1 is the query vector, $2 the query image id, $3 k. The run id
+ * and dimension are integers read from the database and are written as literals, because the
+ * planner matches the partial index only when the query repeats its predicate
+ * (run_id = <literal>) and its expression (embedding::vector(<dim>)).
+ */
+export function nearestQuerySql(runId: number, dim: number, exact: boolean): string {
+  if (exact) {
+    return `SELECT image_id, embedding <-> $1::vector AS distance
+              FROM embeddings
+             WHERE run_id = ${runId} AND image_id <> $2
+             ORDER BY embedding <-> $1::vector, image_id
+             LIMIT $3`;
+  }
+  // The inner query orders by distance alone so an index scan can serve it; a second sort key
+  // would make the planner sort the whole run instead.
+  // NOTE: when more than TIE_CANDIDATES rows tie with the k-th distance, which of them make
+  // the cut follows the index's order rather than the image id.
+  const distance = `embedding::vector(${dim}) <-> $1::vector(${dim})`;
+  return `SELECT image_id, distance FROM (
+            SELECT image_id, ${distance} AS distance
+              FROM embeddings
+             WHERE run_id = ${runId} AND image_id <> $2
+             ORDER BY ${distance}
+             LIMIT $3::int + ${TIE_CANDIDATES}
+          ) AS candidates
+          ORDER BY distance, image_id
+          LIMIT $3`;
+}
+
+async function queryNearest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number, search: NeighbourSearch): Promise<Neighbour[]> {
+  const exact = search === 'exact';
+  if (search === 'index') {
+    // Planner switches, local to this transaction: every other plan becomes far costlier.
+    await client.query('SET LOCAL enable_seqscan = off');
+    await client.query('SET LOCAL enable_bitmapscan = off');
+  }
   if (!exact) {
     // An HNSW scan stops after ef_search candidates; iterative scans (pgvector 0.8) continue
     // past that when the image_id filter removed rows, so k up to 1000 comes back in full.
-    await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(Math.max(BASE_EF_SEARCH, k + 1), 1000)}`);
+    await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(Math.max(BASE_EF_SEARCH, k + TIE_CANDIDATES), 1000)}`);
     await client.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
   }
-  return selectNeighbours(
-    client,
-    `SELECT image_id, ${distance} AS distance
-       FROM embeddings
-      WHERE run_id = ${run.id} AND image_id <> $2
-      ORDER BY ${distance}, image_id
-      LIMIT $3`,
-    'ranked.distance, ranked.image_id',
-    [queryVector, imageId, k],
-  );
+  return selectNeighbours(client, nearestQuerySql(run.id, run.embeddingDim, exact), 'ranked.distance, ranked.image_id', [queryVector, imageId, k]);
 }
 
 async function queryFarthest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number): Promise<Neighbour[]> {
