@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
+import { registerWasmMatMulFastPaths } from './wasm-kernels';
+
 /** Capabilities of the initialised WASM backend. */
 export interface WasmBackendInfo {
   simd: boolean;
@@ -26,6 +28,7 @@ export async function initWasmBackend(): Promise<WasmBackendInfo> {
     const distDirectory = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     setWasmPaths(distDirectory + path.sep);
     setThreadsCount(1);
+    registerWasmMatMulFastPaths();
     pathsConfigured = true;
   }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 
+import '../backend/gradients';
 import { initWasmBackend } from '../backend/wasm';
 
 /** Test helpers that compare an op on one backend with the reference on the cpu backend. */
