@@ -59,7 +59,7 @@ export function registerWasmMatMulFastPaths(): void {
           return stock.kernelFunc({ inputs: newInputs, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
         } finally {
           for (const info of transposed) {
-            backend.disposeData(info.dataId);
+            (backend as tf.KernelBackend).disposeData(info.dataId);
           }
         }
       },
