@@ -22,7 +22,7 @@ const AUTO_ORDER: readonly BackendName[] = BACKEND_CHOICES.filter((choice): choi
  * Activates a tfjs backend and returns which one runs.
  *
  * With 'auto', each backend that cannot start is skipped and its reason logged. An explicit
- * choice has no fallback: if that backend cannot start, the error says why.
+ * choice has no fallback: if that backend cannot start, the error gives the reason.
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendInfo> {
   const choice = parseBackendChoice(options.backend ?? 'auto');
@@ -40,8 +40,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
 
     const info = await describe(name);
-    const details = info.name === 'wasm' ? `, SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread(s)` : '';
-    const reason = choice === 'auto' ? (skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : '') : ' (requested with --backend)';
+    let details = '';
+    if (info.name === 'wasm') {
+      details = `, SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread(s)`;
+    }
+    let reason = ' (requested with --backend)';
+    if (choice === 'auto') {
+      reason = skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : '';
+    }
     log('info', `Using backend ${name} (tfjs backend '${info.tfBackendName}'${details})${reason}.`);
     return info;
   }

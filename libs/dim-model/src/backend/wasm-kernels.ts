@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Faster WASM kernels for matrix products with transposed operands.
  *
- * tfjs-backend-wasm 4.22 sends BatchMatMul and _FusedMatMul with transposeA or transposeB to a
- * plain loop instead of XNNPACK: on a [1024, 512] x [1024, 512] product it ran at 0.15 GFLOP/s
- * with transposeA and 0.25 with transposeB, against 3-4 GFLOP/s untransposed (measured with
- * tools/src/bench/kernels.ts on a 2-core, heavily loaded machine). The gradient of every
- * matMul uses both flags. These wrappers transpose the operand first (a memory-bound copy)
- * and call the stock kernel without the flag, so XNNPACK does the arithmetic.
+ * tfjs-backend-wasm 4.22 runs BatchMatMul and _FusedMatMul 10-20x slower when transposeA or
+ * transposeB is set. A 512x1024 by 1024x512 product ran at 0.15 GFLOP/s with transposeA and
+ * 0.25 with transposeB, against 3-4 GFLOP/s untransposed and 2.3-2.5 through these wrappers
+ * (one thread on a 2-core machine under load 9). The gradient of every matMul uses both
+ * flags. The wrappers transpose the operand first, a memory-bound copy, and call the stock
+ * kernel without the flag.
  */
 
 const WASM = 'wasm';
