@@ -242,8 +242,10 @@ export async function runSearch(options: SearchOptions, logger: Logger): Promise
   const queryImage = locate(splits, queryRow);
   const toTile = (neighbour: Neighbour): FigureTile => {
     const image = locate(splits, neighbour.index, neighbour.distance);
-    const where = options.pool === 'all' ? ` ${image.split}` : '';
-    return { pixels: imagePixels(image.images, image.index), lines: [image.className, `d=${neighbour.distance.toFixed(2)}${where}`] };
+    return {
+      pixels: imagePixels(image.images, image.index),
+      lines: [image.className, `d=${neighbour.distance.toFixed(2)}`, `${image.split} #${image.index}`],
+    };
   };
 
   const poolText = options.pool === 'all' ? 'train+test' : options.split;
@@ -255,7 +257,7 @@ export async function runSearch(options: SearchOptions, logger: Logger): Promise
     title:
       `${DATASETS[config.dataset.name].displayName} ${options.split} #${options.index} (${queryImage.className}) among ` +
       `${poolSize} ${poolText} images, ${config.model.preset} preset, epoch ${resolved.checkpoint.state.epoch}`,
-    query: { pixels: imagePixels(query, options.index), lines: [queryImage.className, `${options.split} #${options.index}`] },
+    query: { pixels: imagePixels(query, options.index), lines: [queryImage.className, 'query', `${options.split} #${options.index}`] },
     nearest: nearest.map(toTile),
     farthest: farthest.map(toTile),
   });

@@ -29,7 +29,7 @@ const GAP = 12;
 const QUERY_GAP = 24;
 /** Labels of up to 11 characters (such as "T-shirt/top") fit under a tile at TEXT_SCALE. */
 const MIN_LABEL_WIDTH = measureText('x'.repeat(11), TEXT_SCALE);
-const CAPTION_LINES = 2;
+const CAPTION_LINES = 3;
 
 const BLACK: Rgb = [0, 0, 0];
 const GREY: Rgb = [90, 90, 90];
@@ -64,13 +64,18 @@ export function neighbourFigureLayout(tileSize: number, neighbourCount: number):
   };
 }
 
+/** Draws the retrieval figure (see renderNeighbourFigure) and encodes it as PNG. */
+export function drawNeighbourFigure(input: NeighbourFigureInput): Buffer {
+  return renderNeighbourFigure(input).toPng();
+}
+
 /**
- * Draws the retrieval figure: the first row shows the query followed by its nearest
+ * Renders the retrieval figure: the first row shows the query followed by its nearest
  * neighbours, the second row the query followed by its farthest images. Each tile is
  * framed (red for the query) and captioned with the lines it carries, such as class and
- * distance. Returns the figure as PNG bytes.
+ * distance.
  */
-export function drawNeighbourFigure(input: NeighbourFigureInput): Buffer {
+export function renderNeighbourFigure(input: NeighbourFigureInput): RgbRaster {
   const neighbourCount = Math.max(input.nearest.length, input.farthest.length);
   const tileSize = input.imageWidth * input.scale;
   const layout = neighbourFigureLayout(tileSize, neighbourCount);
@@ -96,7 +101,7 @@ export function drawNeighbourFigure(input: NeighbourFigureInput): Buffer {
     });
   });
 
-  return raster.toPng();
+  return raster;
 }
 
 function drawTile(
