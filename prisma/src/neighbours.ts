@@ -176,19 +176,25 @@ export function nearestQuerySql(runId: number, dim: number, exact: boolean): str
 }
 
 async function queryNearest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number, search: NeighbourSearch): Promise<Neighbour[]> {
-  const exact = search === 'exact';
+  await applySearchSettings(client, search, k);
+  return selectNeighbours(client, nearestQuerySql(run.id, run.embeddingDim, search === 'exact'), 'ranked.distance, ranked.image_id', [queryVector, imageId, k]);
+}
+
+/** Sets the planner and pgvector settings of one nearest query, local to the current transaction. */
+export async function applySearchSettings(client: pg.ClientBase, search: NeighbourSearch, k: number): Promise<void> {
+  if (search === 'exact') return;
+  // An HNSW scan stops after ef_search candidates; iterative scans (pgvector 0.8) continue
+  // past that when the image_id filter removed rows, so k up to 1000 comes back in full.
+  await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(Math.max(BASE_EF_SEARCH, k + TIE_CANDIDATES), 1000)}`);
+  await client.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
   if (search === 'index') {
-    // Planner switches, local to this transaction: every other plan becomes far costlier.
+    // pgvector's cost estimate grows with ef_search, so on small runs even an index scan of
+    // the primary key plus a full sort looks cheaper. These switches make every plan other
+    // than the HNSW scan far costlier; the outer sort by (distance, image_id) stays.
     await client.query('SET LOCAL enable_seqscan = off');
     await client.query('SET LOCAL enable_bitmapscan = off');
+    await client.query('SET LOCAL enable_sort = off');
   }
-  if (!exact) {
-    // An HNSW scan stops after ef_search candidates; iterative scans (pgvector 0.8) continue
-    // past that when the image_id filter removed rows, so k up to 1000 comes back in full.
-    await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(Math.max(BASE_EF_SEARCH, k + TIE_CANDIDATES), 1000)}`);
-    await client.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
-  }
-  return selectNeighbours(client, nearestQuerySql(run.id, run.embeddingDim, exact), 'ranked.distance, ranked.image_id', [queryVector, imageId, k]);
 }
 
 async function queryFarthest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number): Promise<Neighbour[]> {

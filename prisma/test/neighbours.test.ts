@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError, RunNotReadyError } from '../src/errors';
 import { writeRunEmbeddings } from '../src/embeddings/write';
-import { findNeighbours, nearestQuerySql } from '../src/neighbours';
+import { applySearchSettings, findNeighbours, nearestQuerySql } from '../src/neighbours';
 import { latestCompletedRun } from '../src/runs';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from './support/databases';
 import { createRun, seedCompletedRun, type SeededRun } from './support/fixtures';
@@ -63,8 +63,7 @@ describe.each(DATABASE_KINDS)('findNeighbours on %s', (kind) => {
     const client = await database.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
-      await client.query('SET LOCAL enable_bitmapscan = off');
+      await applySearchSettings(client, 'index', 100);
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${nearestQuerySql(seeded.runId, DIM, false)}`, [
         `[${Array.from(vectorOf(0)).join(',')}]`,
         seeded.dataset.imageIds[0],

@@ -6,6 +6,8 @@
 // Protocol: argv[2] is a JSON object { dataDir, host, port, maxConnections }. The process
 // prints one JSON line { port } on stdout once it listens, or { error } when it cannot start,
 // and shuts down cleanly on SIGTERM, SIGINT or when its stdin closes (the parent exited).
+import process from 'node:process';
+
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
