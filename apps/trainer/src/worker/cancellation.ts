@@ -6,14 +6,20 @@ export interface CancellationWatcher {
   isRequested(): boolean;
   /** Reads the flag now; used before the training loop starts and before embedding. */
   refresh(): Promise<boolean>;
+  /**
+   * Reads the flag if the poll interval has passed since the last read. Called between
+   * training steps, because synchronous TensorFlow.js kernels keep the poll timer from
+   * firing while steps run back to back.
+   */
+  refreshIfDue(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 /**
  * Polls training_runs.cancel_requested every `pollIntervalMs`. The training loop asks
- * `isRequested()` before every step, which must be synchronous and cheap, so the flag is
- * cached here instead of read per step. A cancellation therefore takes effect at the first
- * step boundary after the next poll.
+ * `isRequested()` after every step, which must be synchronous and cheap, so the flag is
+ * cached here. The job awaits `refreshIfDue()` between steps, so a cancellation stops the
+ * run at the end of the first step that starts `pollIntervalMs` or more after it.
  */
 export function watchCancellation(
   db: PrismaClient,
@@ -25,8 +31,10 @@ export function watchCancellation(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
+  let lastPollAt = Date.now();
 
   const poll = async (): Promise<boolean> => {
+    lastPollAt = Date.now();
     try {
       const rows = await db.$queryRaw<{ cancel_requested: boolean }[]>`
         SELECT cancel_requested FROM training_runs WHERE id = ${runId}`;
@@ -53,6 +61,11 @@ export function watchCancellation(
     refresh: () => {
       inFlight = poll();
       return inFlight as Promise<boolean>;
+    },
+    refreshIfDue: async () => {
+      if (stopped || Date.now() - lastPollAt < pollIntervalMs) return requested;
+      inFlight = poll();
+      return (await inFlight) as boolean;
     },
     async stop() {
       stopped = true;

@@ -25,6 +25,8 @@ export interface EmbedDatasetOptions {
   /** Folder the data set's files are read from (see datasetDir in config.ts). */
   readonly dir: string;
   readonly onProgress: (progress: EmbeddingProgress) => void;
+  /** Awaited between batches, so heartbeats and cancellation reads get to run. */
+  readonly betweenBatches: () => Promise<void>;
   /** Polled between batches; returning true ends embedding early with `stopped: true`. */
   readonly shouldStop: () => boolean;
 }
@@ -76,6 +78,7 @@ export async function embedRegisteredImages(options: EmbedDatasetOptions): Promi
     checkRegisteredIndices(set, inSplit);
 
     for (let start = 0; start < inSplit.length; start += EMBED_BATCH_SIZE) {
+      await options.betweenBatches();
       if (options.shouldStop()) return { imageIds, vectors, dim, stopped: true };
 
       const batch = inSplit.slice(start, start + EMBED_BATCH_SIZE);

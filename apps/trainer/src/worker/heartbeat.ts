@@ -17,6 +17,12 @@ export interface HeartbeatOptions {
 }
 
 export interface Heartbeat {
+  /**
+   * Beats now if the interval has passed since the last beat. The training loop calls this
+   * between steps, because synchronous TensorFlow.js kernels keep the timer from firing
+   * while steps run back to back.
+   */
+  beatIfDue(): Promise<void>;
   /** Stops the timer and waits for a write in flight, so no heartbeat lands after a final status. */
   stop(): Promise<void>;
 }
@@ -26,9 +32,9 @@ export interface Heartbeat {
  * treats a run whose heartbeat is older than the timeout as abandoned.
  *
  * Writes are chained with setTimeout rather than setInterval, so a slow database never has
- * two heartbeats in flight. TensorFlow.js kernels run synchronously on the CPU backends and
- * block the event loop for the length of one step, so the heartbeat timeout must exceed the
- * longest step by a wide margin.
+ * two heartbeats in flight. TensorFlow.js kernels run synchronously on the CPU and WASM
+ * backends and block the event loop for the length of one step, so the heartbeat timeout
+ * must exceed the longest step by a wide margin.
  */
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   const { db, runId, workerId, intervalMs, logger } = options;
@@ -36,8 +42,10 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
   let consecutiveFailures = 0;
+  let lastBeatAt = Date.now();
 
   const beat = async (): Promise<void> => {
+    lastBeatAt = Date.now();
     try {
       const updated = await db.$executeRaw`
         UPDATE training_runs
@@ -67,6 +75,12 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
   schedule();
 
   return {
+    async beatIfDue() {
+      if (stopped || Date.now() - lastBeatAt < intervalMs) return;
+      await inFlight;
+      inFlight = beat();
+      await inFlight;
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

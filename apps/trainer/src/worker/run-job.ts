@@ -16,7 +16,7 @@ import { watchCancellation, type CancellationWatcher } from './cancellation';
 import type { ClaimedRun } from './claim';
 import { datasetDir, InvalidTrainingConfigError, validateTrainingConfig, type TrainingJobConfig } from './config';
 import { embedRegisteredImages } from './embedding';
-import { startHeartbeat } from './heartbeat';
+import { startHeartbeat, type Heartbeat } from './heartbeat';
 import type { ResolvedWorkerOptions } from './options';
 import { embeddingProgress, trainingProgress, type RunSize } from './progress-estimate';
 import { ProgressReporter, type RunProgress } from './progress-reporter';
@@ -58,6 +58,7 @@ class Job {
   private settling = false;
   private interrupted = false;
   private model: DimModel | undefined;
+  private heartbeat: Heartbeat | undefined;
 
   constructor(
     private readonly run: ClaimedRun,
@@ -82,7 +83,7 @@ class Job {
 
   async execute(): Promise<void> {
     const { db, workerId, settings } = this.context;
-    const heartbeat = startHeartbeat({
+    const heartbeat = (this.heartbeat = startHeartbeat({
       db,
       runId: this.run.id,
       workerId,
@@ -93,7 +94,7 @@ class Job {
         this.lost = true;
         this.logger.error('Run is no longer owned by this worker; stopping the job without further writes');
       },
-    });
+    }));
     const startedAt = Date.now();
 
     try {
@@ -107,6 +108,17 @@ class Job {
       if (this.model) disposeModel(this.model);
       this.logger.info({ seconds: (Date.now() - startedAt) / 1000 }, 'Job finished');
     }
+  }
+
+  /**
+   * Runs between training steps and embedding batches. TensorFlow.js kernels on the CPU and
+   * WASM backends are synchronous, so without these awaits the timers of the heartbeat, the
+   * cancellation poll and the progress writes would not fire until training ends.
+   */
+  private async betweenSteps(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.heartbeat?.beatIfDue();
+    await this.cancellation.refreshIfDue();
   }
 
   private stopReason(): StopReason | null {
@@ -220,7 +232,10 @@ class Job {
       checkpoint: { everyEpochs: config.checkpointEvery, save },
       start,
       shouldStop: () => this.stopReason() !== null,
-      onStep: (event) => this.progress.report(trainingProgress(size, event.state, event.epoch, event.step)),
+      onStep: async (event) => {
+        this.progress.report(trainingProgress(size, event.state, event.epoch, event.step));
+        await this.betweenSteps();
+      },
       onEpoch: async (metrics) => {
         await this.store.recordEpochMetric({
           epoch: metrics.epoch,
@@ -260,6 +275,7 @@ class Job {
       datasetName: config.datasetName,
       dir,
       shouldStop: () => this.stopReason() !== null,
+      betweenBatches: () => this.betweenSteps(),
       onProgress: ({ embedded }) => {
         const seconds = (performance.now() - embedStart) / 1000;
         this.progress.report(embeddingProgress(size, embedded, embedded > 0 && seconds > 0 ? embedded / seconds : null, lastTraining));

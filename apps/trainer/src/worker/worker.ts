@@ -33,7 +33,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const identity = currentWorkerIdentity();
   const workerId = formatWorkerId(identity);
   const logger = settings.logger.child({ workerId });
-  const db = createPrismaClient(settings.databaseUrl);
+  // One connection carries the worker's traffic: a few small statements a second per job,
+  // and the embedding write, which holds its transaction's connection anyway.
+  // NOTE: it also keeps the worker's own statements from interleaving on the embedded PGlite
+  // server, whose pglite-socket multiplexer (0.2.17) can mix up extended-protocol messages of
+  // concurrent connections.
+  const db = createPrismaClient(settings.databaseUrl, { poolMax: 1 });
 
   logger.info(
     {
