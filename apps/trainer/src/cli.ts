@@ -3,6 +3,7 @@
  *
  *   npx tsx apps/trainer/src/cli.ts train --dataset cifar10 --subset 5000 --epochs 2
  *   npx tsx apps/trainer/src/cli.ts search --checkpoint runs/<run> --index 7
+ *   npx tsx apps/trainer/src/cli.ts worker   (trains runs queued in the database)
  *
  * Results go to stdout as one JSON line, logs to stderr. Exit codes: 0 success, 1 a
  * failure while running, 2 an invalid command line or missing input, 130 stopped by an
@@ -12,6 +13,7 @@ import { Command, CommanderError, Option } from 'commander';
 
 import { createSearchCommand, runSearch } from './commands/search';
 import { createTrainCommand, runTrain } from './commands/train';
+import { createWorkerCommand, runWorker } from './commands/worker';
 import { createLogger, LOG_LEVELS, type Logger, type LogLevelName } from './logger';
 import { choiceOption, UsageError } from './options';
 
@@ -31,6 +33,7 @@ function buildProgram(getLogger: () => Logger): Command {
 
   program.addCommand(createTrainCommand((options, command) => runTrain(options, command, getLogger())).exitOverride());
   program.addCommand(createSearchCommand((options) => runSearch(options, getLogger())).exitOverride());
+  program.addCommand(createWorkerCommand((options) => runWorker(options, getLogger())).exitOverride());
   return program;
 }
 
