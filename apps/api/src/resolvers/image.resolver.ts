@@ -1,0 +1,98 @@
+import { randomInt } from 'node:crypto';
+
+import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+
+import type { ApiContext } from '../context';
+import { IdArgs } from '../inputs/id.args';
+import { ImageFilter } from '../inputs/image-filter.input';
+import { INPUT_DEFAULTS } from '../inputs/limits';
+import { PageInput } from '../inputs/page.input';
+import { RandomImageArgs } from '../inputs/random-image.args';
+import type { DatasetRow } from '../loaders';
+import { pageSize, perItemCost } from '../plugins/query-cost';
+import { Dataset } from '../types/dataset.type';
+import { IMAGE_COLUMNS, Image, ImagePage } from '../types/image.type';
+import { Split } from '../types/enums';
+import type { ImageRoot, ImageRow } from '../types/rows';
+
+/** Path of an image's PNG, served by the image route in http/image.route.ts. */
+export function imageUrl(imageId: number): string {
+  return `/images/${imageId}.png`;
+}
+
+@Resolver(() => Image)
+export class ImageResolver {
+  @Query(() => Image, { nullable: true })
+  async image(@Args(() => IdArgs) { id }: IdArgs, @Ctx() context: ApiContext): Promise<ImageRow | null> {
+    return context.db.image.findUnique({ where: { id }, select: IMAGE_COLUMNS });
+  }
+
+  @Query(() => ImagePage, { complexity: perItemCost(pageSize) })
+  async images(
+    @Arg('filter', () => ImageFilter, { nullable: true }) filter: ImageFilter | null | undefined,
+    @Arg('page', () => PageInput, { nullable: true }) page: PageInput | null | undefined,
+    @Ctx() context: ApiContext,
+  ): Promise<{ items: ImageRow[]; totalCount: number; offset: number; limit: number }> {
+    const offset = page?.offset ?? 0;
+    const limit = page?.limit ?? INPUT_DEFAULTS.pageSize;
+    const where = {
+      ...(filter?.datasetId != null ? { datasetId: filter.datasetId } : {}),
+      ...(filter?.split != null ? { split: filter.split } : {}),
+      ...(filter?.label != null ? { label: filter.label } : {}),
+    };
+    // Ordering by the primary key makes pages stable: images are only ever appended.
+    const [items, totalCount] = await Promise.all([
+      context.db.image.findMany({ where, select: IMAGE_COLUMNS, orderBy: { id: 'asc' }, skip: offset, take: limit }),
+      context.db.image.count({ where }),
+    ]);
+    return { items, totalCount, offset, limit };
+  }
+
+  @Query(() => Image, { nullable: true, description: 'A random image of a data set, for the neighbours view.' })
+  async randomImage(
+    @Args(() => RandomImageArgs) { datasetId }: RandomImageArgs,
+    @Ctx() context: ApiContext,
+  ): Promise<ImageRow | null> {
+    if (datasetId != null) await context.loaders.dataset(datasetId);
+    const where = datasetId != null ? { datasetId } : {};
+    const count = await context.db.image.count({ where });
+    if (count === 0) return null;
+    // A uniform offset into the id order, so every image is equally likely even when the
+    // ids have gaps. The skip walks the primary-key index, a few milliseconds for 60,000 rows.
+    return context.db.image.findFirst({ where, select: IMAGE_COLUMNS, orderBy: { id: 'asc' }, skip: randomInt(count) });
+  }
+
+  @FieldResolver(() => Split)
+  async split(@Root() image: ImageRoot, @Ctx() context: ApiContext): Promise<Split> {
+    return (await fullImageRow(image, context)).split as Split;
+  }
+
+  @FieldResolver(() => Int, { description: 'Position of the image in its split of the source files.' })
+  async indexInSplit(@Root() image: ImageRoot, @Ctx() context: ApiContext): Promise<number> {
+    return (await fullImageRow(image, context)).indexInSplit;
+  }
+
+  @FieldResolver(() => Dataset)
+  dataset(@Root() image: ImageRoot, @Ctx() context: ApiContext): Promise<DatasetRow> {
+    return context.loaders.dataset(image.datasetId);
+  }
+
+  @FieldResolver(() => String)
+  async labelName(@Root() image: ImageRoot, @Ctx() context: ApiContext): Promise<string> {
+    const dataset = await context.loaders.dataset(image.datasetId);
+    return dataset.classNames[image.label] ?? `class ${image.label}`;
+  }
+
+  @FieldResolver(() => String)
+  url(@Root() image: ImageRoot): string {
+    return imageUrl(image.id);
+  }
+}
+
+/** Returns the root itself when it is a whole row, or loads the row (batched per request). */
+async function fullImageRow(image: ImageRoot, context: ApiContext): Promise<ImageRow> {
+  if ('split' in image) return image;
+  const row = await context.loaders.images.load(image.id);
+  if (!row) throw new Error(`Image ${image.id} was deleted while the request was running`);
+  return row;
+}
