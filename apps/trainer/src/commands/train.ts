@@ -13,6 +13,7 @@ import {
   BACKEND_CHOICES,
   createDimModel,
   DEFAULT_CONFIG,
+  flopsPerImage,
   PRESETS,
   selectBackend,
   type BackendChoice,
@@ -323,6 +324,13 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
       `(${steps} steps of ${config.training.batchSize} images an epoch) on backend ${backend.name}; run folder ${run.dir}`,
   );
 
+  // An estimate from layer shapes (multiply-adds of convolutions and matrix products),
+  // logged so throughput on different presets and devices can be compared.
+  const stepFlopsPerImage = flopsPerImage(config.model.preset, {
+    embeddingDim: config.model.embeddingDim,
+    inputShape: config.model.inputShape,
+  }).trainingStep;
+
   const epochs = [...prepared.previousEpochs];
   const progress = new TrainingProgress(logger);
   let stopRequested = false;
@@ -406,11 +414,13 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
         await run.writeMetrics(epochs);
         await writeProgress(state, 'running', { loss: metrics.losses.total, imagesPerSecond: metrics.imagesPerSecond });
         const { losses } = metrics;
+        const estimatedGflops = (metrics.imagesPerSecond * stepFlopsPerImage) / 1e9;
         logger.info(
-          { epoch: metrics.epoch, losses, imagesPerSecond: metrics.imagesPerSecond, seconds: metrics.seconds },
+          { epoch: metrics.epoch, losses, imagesPerSecond: metrics.imagesPerSecond, estimatedGflops, seconds: metrics.seconds },
           `Epoch ${metrics.epoch}/${config.training.epochs}: loss ${losses.total.toFixed(4)} ` +
             `(local ${losses.local.toFixed(4)}, global ${losses.global.toFixed(4)}, prior ${losses.prior.toFixed(4)}, ` +
-            `discriminator ${losses.discriminator.toFixed(4)}), ${metrics.imagesPerSecond.toFixed(1)} img/s, ${metrics.seconds.toFixed(1)} s`,
+            `discriminator ${losses.discriminator.toFixed(4)}), ${metrics.imagesPerSecond.toFixed(1)} img/s ` +
+            `(about ${estimatedGflops.toFixed(1)} GFLOP/s), ${metrics.seconds.toFixed(1)} s`,
         );
       },
     });
