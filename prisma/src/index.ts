@@ -9,6 +9,6 @@ export { writeRunEmbeddings, buildRunIndex, type WriteEmbeddingsOptions, type Wr
 export { validateEmbeddings, MAX_INDEXED_DIM } from './embeddings/validate';
 export { formatVector, parseVector } from './embeddings/vector-text';
 export { runIndexName } from './embeddings/index-name';
-export { findNeighbours, MIN_K, MAX_K, type Neighbour, type NeighbourOrder, type NeighbourSearch, type NeighboursRequest, type NeighboursResult } from './neighbours';
+export { findNeighbours, nearestQuerySql, applySearchSettings, MIN_K, MAX_K, type Neighbour, type NeighbourOrder, type NeighbourSearch, type NeighboursRequest, type NeighboursResult } from './neighbours';
 export { latestCompletedRun, readRun, type RunSummary } from './runs';
 export { DatabaseError, DimensionMismatchError, InvalidInputError, NotFoundError, RunNotReadyError } from './errors';

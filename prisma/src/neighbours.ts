@@ -177,7 +177,7 @@ export function nearestQuerySql(runId: number, dim: number, exact: boolean): str
 
 async function queryNearest(client: pg.ClientBase, run: RunSummary, imageId: number, queryVector: string, k: number, search: NeighbourSearch): Promise<Neighbour[]> {
   await applySearchSettings(client, search, k);
-  return selectNeighbours(client, nearestQuerySql(run.id, run.embeddingDim, search === 'exact'), 'ranked.distance, ranked.image_id', [queryVector, imageId, k]);
+  return selectNeighbours(client, nearestQuerySql(run.id, run.embeddingDim, search === 'exact'), [queryVector, imageId, k], search === 'index');
 }
 
 /** Sets the planner and pgvector settings of one nearest query, local to the current transaction. */
@@ -207,19 +207,25 @@ async function queryFarthest(client: pg.ClientBase, run: RunSummary, imageId: nu
       WHERE run_id = ${run.id} AND image_id <> $2
       ORDER BY -(embedding <-> $1::vector), image_id
       LIMIT $3`,
-    'ranked.distance DESC, ranked.image_id',
     [queryVector, imageId, k],
   );
 }
 
-/** Runs the ranking query, then joins the labels of its k rows only; the join may reorder rows, so `outerOrder` restores the ranking. */
-async function selectNeighbours(client: pg.ClientBase, rankedSql: string, outerOrder: string, params: unknown[]): Promise<Neighbour[]> {
-  const { rows } = await client.query<{ image_id: number; label: number; distance: number }>(
-    `WITH ranked AS MATERIALIZED (${rankedSql})
-     SELECT ranked.image_id, images.label, ranked.distance
-       FROM ranked JOIN images ON images.id = ranked.image_id
-      ORDER BY ${outerOrder}`,
-    params,
-  );
-  return rows.map((row) => ({ imageId: row.image_id, label: row.label, distance: row.distance }));
+/**
+ * Runs the ranking query, then reads the labels of its k rows in a second statement, after
+ * restoring the planner switches of search 'index' so they cannot turn the label lookup into
+ * a scan of all images.
+ */
+async function selectNeighbours(client: pg.ClientBase, rankedSql: string, params: unknown[], restorePlanner = false): Promise<Neighbour[]> {
+  const ranked = await client.query<{ image_id: number; distance: number }>(rankedSql, params);
+  if (restorePlanner) {
+    await client.query('SET LOCAL enable_seqscan = on');
+    await client.query('SET LOCAL enable_bitmapscan = on');
+    await client.query('SET LOCAL enable_sort = on');
+  }
+
+  const imageIds = ranked.rows.map((row) => row.image_id);
+  const labels = await client.query<{ id: number; label: number }>('SELECT id, label FROM images WHERE id = ANY($1::int[])', [imageIds]);
+  const labelById = new Map(labels.rows.map((row) => [row.id, row.label]));
+  return ranked.rows.map((row) => ({ imageId: row.image_id, label: labelById.get(row.image_id)!, distance: row.distance }));
 }
