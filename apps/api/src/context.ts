@@ -2,6 +2,7 @@ import type { PrismaClient } from '@dim/db';
 import type { Logger } from 'pino';
 
 import type { AdminAccess } from './auth/admin-token';
+import type { DatasetCache } from './db/dataset-cache';
 import { RequestLoaders } from './loaders';
 
 /** Per-request state handed to every resolver. */
@@ -15,6 +16,6 @@ export interface ApiContext {
   loaders: RequestLoaders;
 }
 
-export function createContext(fields: Omit<ApiContext, 'loaders'>): ApiContext {
-  return { ...fields, loaders: new RequestLoaders(fields.db) };
+export function createContext(fields: Omit<ApiContext, 'loaders'>, datasetCache: DatasetCache): ApiContext {
+  return { ...fields, loaders: new RequestLoaders(fields.db, datasetCache) };
 }

@@ -1,21 +1,12 @@
 import type { PrismaClient } from '@dim/db';
 import DataLoader from 'dataloader';
 
+import type { DatasetCache, DatasetRow } from './db/dataset-cache';
 import { ApiError } from './errors/api-error';
 import { ApiErrorCode } from './errors/error-code';
 import { IMAGE_COLUMNS } from './types/image.type';
 import type { ImageRow, TrainingRunRow } from './types/rows';
 import type { Checkpoint, EpochMetric } from './types/training-run.type';
-
-/** A data set row as resolvers pass it around; train and test counts are resolved lazily. */
-export interface DatasetRow {
-  id: number;
-  name: string;
-  classNames: string[];
-  height: number;
-  width: number;
-  channels: number;
-}
 
 export interface SplitCounts {
   train: number;
@@ -23,9 +14,9 @@ export interface SplitCounts {
 }
 
 /**
- * Per-request caches and batches. A page of images or a list of neighbours reads the
- * datasets table once instead of once per image, and a list of runs reads the metrics and
- * checkpoints of all its runs in one query each. Data sets are few, so that cache loads all.
+ * Per-request caches and batches. A list of runs reads the metrics and checkpoints of all its
+ * runs in one query each, and images missing from a neighbour list are read in one query.
+ * Data set rows come from the server-wide DatasetCache.
  */
 export class RequestLoaders {
   private datasetsById?: Promise<Map<number, DatasetRow>>;
@@ -36,7 +27,10 @@ export class RequestLoaders {
   readonly epochMetrics: DataLoader<number, EpochMetric[]>;
   readonly checkpoints: DataLoader<number, Checkpoint[]>;
 
-  constructor(private readonly db: PrismaClient) {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly datasetCache: DatasetCache,
+  ) {
     this.images = new DataLoader(async (ids) => {
       const rows = await db.image.findMany({ where: { id: { in: [...ids] } }, select: IMAGE_COLUMNS });
       return orderById(ids, rows);
@@ -61,6 +55,7 @@ export class RequestLoaders {
     });
   }
 
+  /** Reads every data set, in id order, once per request. */
   allDatasets(): Promise<Map<number, DatasetRow>> {
     this.datasetsById ??= this.db.dataset
       .findMany({
@@ -73,7 +68,7 @@ export class RequestLoaders {
 
   /** Returns the data set with `id`; a missing one is a NOT_FOUND error. */
   async dataset(id: number): Promise<DatasetRow> {
-    const dataset = (await this.allDatasets()).get(id);
+    const dataset = await this.datasetCache.get(id);
     if (!dataset) {
       throw new ApiError(ApiErrorCode.NOT_FOUND, `Data set ${id} not found.`, { datasetId: id });
     }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 
 import { resolveAdminAccess, type AdminPolicy } from '../auth/admin-token';
 import { createContext, type ApiContext } from '../context';
+import { DatasetCache } from '../db/dataset-cache';
 import { ApiErrorCode } from '../errors/error-code';
 import { MASKED_MESSAGE } from '../errors/format-error';
 import { applyCors } from './cors';
@@ -35,6 +36,7 @@ const CLIENT_REQUEST_ID = /^[\w.-]{1,64}$/;
 /** Creates the HTTP request listener: GraphQL, the PNG route and the health check. */
 export function createRouter(options: RouterOptions): RequestListener {
   const { apollo, db, logger, adminPolicy, corsOrigins, migrationNames } = options;
+  const datasetCache = new DatasetCache(db);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     if (applyCors(req, res, corsOrigins)) return;
@@ -42,12 +44,15 @@ export function createRouter(options: RouterOptions): RequestListener {
 
     if (url.pathname === GRAPHQL_PATH) {
       await handleGraphqlRequest(apollo, req, res, url, async () =>
-        createContext({
-          db,
-          requestId,
-          logger: logger.child({ requestId }),
-          adminAccess: resolveAdminAccess(adminPolicy, req.headers.authorization),
-        }),
+        createContext(
+          {
+            db,
+            requestId,
+            logger: logger.child({ requestId }),
+            adminAccess: resolveAdminAccess(adminPolicy, req.headers.authorization),
+          },
+          datasetCache,
+        ),
       );
       return;
     }

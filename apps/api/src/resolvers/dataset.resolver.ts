@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 
 import type { ApiContext } from '../context';
-import type { DatasetRow } from '../loaders';
+import type { DatasetRow } from '../db/dataset-cache';
 import { Dataset } from '../types/dataset.type';
 
 @Resolver(() => Dataset)

@@ -8,7 +8,7 @@ import { ImageFilter } from '../inputs/image-filter.input';
 import { INPUT_DEFAULTS } from '../inputs/limits';
 import { PageInput } from '../inputs/page.input';
 import { RandomImageArgs } from '../inputs/random-image.args';
-import type { DatasetRow } from '../loaders';
+import type { DatasetRow } from '../db/dataset-cache';
 import { pageSize, perItemCost } from '../plugins/query-cost';
 import { Dataset } from '../types/dataset.type';
 import { IMAGE_COLUMNS, Image, ImagePage } from '../types/image.type';

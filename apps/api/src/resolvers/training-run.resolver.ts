@@ -4,7 +4,7 @@ import type { ApiContext } from '../context';
 import { IdArgs } from '../inputs/id.args';
 import { INPUT_DEFAULTS } from '../inputs/limits';
 import { PageInput } from '../inputs/page.input';
-import type { DatasetRow } from '../loaders';
+import type { DatasetRow } from '../db/dataset-cache';
 import { parseRetrievalMetrics, parseRunProgress, parseTrainingConfig } from '../mappers/run-json.mapper';
 import { pageSize, perItemCost, UNSIZED_LIST_ESTIMATE } from '../plugins/query-cost';
 import { Dataset } from '../types/dataset.type';
