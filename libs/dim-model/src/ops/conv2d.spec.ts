@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { conv2d } from './conv2d';
-import { insertZeros } from './conv2d_grad';
 import { maxRelativeError, onBackend, randomTensor } from './testing';
 
 type Case = { input: [number, number]; kernel: number; stride: number; pad: 'valid' | 'same' };
@@ -68,12 +67,5 @@ describe('conv2d', () => {
     const x = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
     const filter = tf.zeros([3, 3, 2, 1]) as tf.Tensor4D;
     expect(() => conv2d(x, filter, 1, 'valid')).toThrow(/3 channels but the filter expects 2/);
-  });
-});
-
-describe('insertZeros', () => {
-  test('places pixels at stride multiples', async () => {
-    const values = await onBackend('wasm', () => insertZeros(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), 2).dataSync());
-    expect(Array.from(values)).toEqual([1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 0, 0]);
   });
 });
