@@ -1,30 +1,43 @@
+'use client';
+
 import { formatLoss } from '../lib/format';
 import type { EpochMetric } from '../lib/graphql/types';
+import { useElementWidth } from '../lib/hooks/useElementWidth';
 import { layoutLossChart, type ChartBox } from '../lib/loss-chart';
 
-// SVG user units; the SVG scales to its container's width and keeps this aspect ratio.
-const BOX: ChartBox = { width: 640, height: 280, marginTop: 12, marginRight: 16, marginBottom: 40, marginLeft: 64 };
+/** Widest the plot grows; wider charts only stretch the lines. */
+const MAX_WIDTH = 900;
+const MIN_WIDTH = 280;
 
-/** Total, local, global and prior losses by epoch as an SVG line chart with a legend. */
+/**
+ * Renders the total, local, global and prior losses by epoch as an SVG line chart with a
+ * legend. The SVG is laid out at its measured width, in pixels, so tick labels keep their
+ * size on a phone instead of shrinking with a scaled drawing.
+ */
 export function LossChart({ metrics }: { metrics: EpochMetric[] }) {
-  const layout = layoutLossChart(metrics, BOX);
-  const plotBottom = BOX.height - BOX.marginBottom;
-  const plotRight = BOX.width - BOX.marginRight;
+  const [containerRef, containerWidth] = useElementWidth<HTMLElement>(640);
+  const width = Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, containerWidth));
+  const box: ChartBox = { width, height: 280, marginTop: 12, marginRight: 16, marginBottom: 40, marginLeft: 56 };
+  const layout = layoutLossChart(metrics, box);
+  const plotBottom = box.height - box.marginBottom;
+  const plotRight = box.width - box.marginRight;
   const summary = layout.series
     .map((series) => `${series.label} ${formatLoss(series.points[series.points.length - 1]?.value)}`)
     .join(', ');
 
   return (
-    <figure className="loss-chart">
+    <figure className="loss-chart" ref={containerRef}>
       <svg
-        viewBox={`0 0 ${BOX.width} ${BOX.height}`}
+        width={box.width}
+        height={box.height}
+        viewBox={`0 0 ${box.width} ${box.height}`}
         role="img"
         aria-label={`Losses over ${metrics.length} epochs; last epoch: ${summary}. The epoch table below lists every value.`}
       >
         {layout.yTicks.map((tick) => (
           <g key={`y${tick.value}`}>
-            <line x1={BOX.marginLeft} x2={plotRight} y1={tick.position} y2={tick.position} className="chart-grid" />
-            <text x={BOX.marginLeft - 8} y={tick.position} dy="0.32em" textAnchor="end" className="chart-tick">
+            <line x1={box.marginLeft} x2={plotRight} y1={tick.position} y2={tick.position} className="chart-grid" />
+            <text x={box.marginLeft - 8} y={tick.position} dy="0.32em" textAnchor="end" className="chart-tick">
               {tick.value}
             </text>
           </g>
@@ -34,12 +47,12 @@ export function LossChart({ metrics }: { metrics: EpochMetric[] }) {
             {tick.value}
           </text>
         ))}
-        <line x1={BOX.marginLeft} x2={plotRight} y1={plotBottom} y2={plotBottom} className="chart-axis" />
-        <text x={(BOX.marginLeft + plotRight) / 2} y={BOX.height - 4} textAnchor="middle" className="chart-label">
+        <line x1={box.marginLeft} x2={plotRight} y1={plotBottom} y2={plotBottom} className="chart-axis" />
+        <text x={(box.marginLeft + plotRight) / 2} y={box.height - 4} textAnchor="middle" className="chart-label">
           Epoch
         </text>
         <text
-          transform={`translate(14 ${(BOX.marginTop + plotBottom) / 2}) rotate(-90)`}
+          transform={`translate(14 ${(box.marginTop + plotBottom) / 2}) rotate(-90)`}
           textAnchor="middle"
           className="chart-label"
         >

@@ -14,7 +14,7 @@ export function RunFacts({ run }: { run: RunDetail }) {
     ['Started', formatDateTime(run.startedAt)],
     ['Finished', formatDateTime(run.finishedAt)],
     ['Duration', formatDuration(run.durationSeconds)],
-    ['Images per second', formatImagesPerSecond(imagesPerSecond)],
+    ['Throughput', formatImagesPerSecond(imagesPerSecond)],
   ];
   if (run.progress?.etaSeconds != null && (run.status === 'RUNNING' || run.status === 'EMBEDDING')) {
     entries.push(['Estimated time left', formatDuration(run.progress.etaSeconds)]);

@@ -7,7 +7,7 @@ import { StatusBadge } from './StatusBadge';
 export function RunsTable({ runs }: { runs: RunSummary[] }) {
   return (
     <div className="table-scroll" role="region" aria-label="Training runs" tabIndex={0}>
-      <table className="data-table runs-table">
+      <table className="data-table runs-table stacked-on-phone">
         <thead>
           <tr>
             <th scope="col">Run</th>
@@ -34,19 +34,19 @@ export function RunsTable({ runs }: { runs: RunSummary[] }) {
               <th scope="row">
                 <Link href={`/runs/${run.id}`}>Run {run.id}</Link>
               </th>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={run.status} />
               </td>
-              <td className="progress-cell">
+              <td data-label="Progress" className="progress-cell">
                 <RunProgressCell run={run} />
               </td>
-              <td>{run.config.preset}</td>
-              <td>{run.dataset.name}</td>
-              <td className="numeric">{run.config.epochs}</td>
-              <td className="numeric">{run.embeddingCount > 0 ? formatCount(run.embeddingCount) : MISSING}</td>
-              <td>{formatDateTime(run.startedAt)}</td>
-              <td>{formatDateTime(run.finishedAt)}</td>
-              <td className="numeric">{formatDuration(run.durationSeconds)}</td>
+              <td data-label="Preset">{run.config.preset}</td>
+              <td data-label="Data set">{run.dataset.name}</td>
+              <td data-label="Epochs" className="numeric">{run.config.epochs}</td>
+              <td data-label="Embeddings" className="numeric">{run.embeddingCount > 0 ? formatCount(run.embeddingCount) : MISSING}</td>
+              <td data-label="Started">{formatDateTime(run.startedAt)}</td>
+              <td data-label="Finished">{formatDateTime(run.finishedAt)}</td>
+              <td data-label="Duration" className="numeric">{formatDuration(run.durationSeconds)}</td>
             </tr>
           ))}
         </tbody>

@@ -135,7 +135,7 @@ export function StartTrainingForm({ datasets }: { datasets: Dataset[] }) {
                 key={field}
                 id={`field-${field}`}
                 label={TRAINING_FIELD_TEXT[field].label}
-                hint={hintFor(field, selectedDataset)}
+                hint={hintFor(field, values, selectedDataset)}
                 error={errors[field]}
               >
                 {(control) => {
@@ -227,8 +227,12 @@ function choicesFor(field: TrainingField, datasets: Dataset[]): readonly ChoiceO
   }
 }
 
-function hintFor(field: TrainingField, dataset: Dataset | undefined): string {
+function hintFor(field: TrainingField, values: TrainingFormValues, dataset: Dataset | undefined): string {
   const hint = TRAINING_FIELD_TEXT[field].hint;
+  if (field === 'preset') {
+    const preset = PRESET_OPTIONS.find((option) => option.value === values.preset);
+    return preset ? `${hint} ${preset.description}` : hint;
+  }
   if (field === 'subsetSize' && dataset) {
     return `${hint} The train split of ${dataset.name} has ${dataset.trainCount.toLocaleString('en-US')} images.`;
   }

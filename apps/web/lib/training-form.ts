@@ -46,10 +46,19 @@ export interface ChoiceOption {
   label: string;
 }
 
-/** Encoder presets of @dim/dim-model (libs/dim-model/src/presets.ts). */
-export const PRESET_OPTIONS: readonly ChoiceOption[] = [
-  { value: 'paper', label: 'paper: DIM paper CIFAR-10 encoder, stride-2 convs 64-128-256, dense 1024' },
-  { value: 'reference', label: 'reference: DIM PyTorch tutorial encoder, stride-1 convs 64-128-256-512 (about 50x slower)' },
+/** Encoder presets of @dim/dim-model (libs/dim-model/src/presets.ts), with their descriptions. */
+export const PRESET_OPTIONS: readonly (ChoiceOption & { description: string })[] = [
+  {
+    value: 'paper',
+    label: 'paper',
+    description: 'DIM paper CIFAR-10 encoder: 4x4 stride-2 convolutions 64-128-256, then a 1024-unit dense layer.',
+  },
+  {
+    value: 'reference',
+    label: 'reference',
+    description:
+      'DIM PyTorch tutorial encoder: 4x4 stride-1 convolutions 64-128-256-512, about 50 times the compute of paper.',
+  },
 ];
 
 /** TensorFlow.js backends; an empty value lets the worker choose its default. */
@@ -71,19 +80,22 @@ interface NumberRule {
   optional?: boolean;
 }
 
-// Bounds a value must satisfy before the request is sent. The API checks them again and
-// its message is shown next to the field when it rejects a value.
+// Bounds a value must satisfy before the request is sent. They repeat the API's limits
+// (apps/api/src/inputs/limits.ts); the API checks them again, and its message is shown
+// next to the field when it rejects a value.
 const NUMBER_RULES: Partial<Record<TrainingField, NumberRule>> = {
   epochs: { kind: 'integer', min: 1, max: 1000 },
   // DIM scores each image against the other images of its batch as negative samples, so a
   // batch needs at least two.
-  batchSize: { kind: 'integer', min: 2, max: 4096 },
+  batchSize: { kind: 'integer', min: 2, max: 1024 },
   learningRate: { kind: 'number', min: 0, exclusiveMin: true, max: 1 },
-  alpha: { kind: 'number', min: 0 },
-  beta: { kind: 'number', min: 0 },
-  gamma: { kind: 'number', min: 0 },
-  embeddingDim: { kind: 'integer', min: 1, max: 4096 },
+  alpha: { kind: 'number', min: 0, max: 100 },
+  beta: { kind: 'number', min: 0, max: 100 },
+  gamma: { kind: 'number', min: 0, max: 100 },
+  // pgvector builds HNSW indexes for vectors of at most 2,000 dimensions.
+  embeddingDim: { kind: 'integer', min: 1, max: 2000 },
   subsetSize: { kind: 'integer', min: 1, optional: true },
+  // GraphQL Int is a signed 32-bit integer.
   seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1 },
   checkpointEvery: { kind: 'integer', min: 1 },
 };
@@ -121,6 +133,9 @@ export function validateTrainingForm(values: TrainingFormValues, context: Traini
   const subsetSize = Number(values.subsetSize);
   if (!errors.subsetSize && values.subsetSize.trim() !== '' && context.trainCount != null && subsetSize > context.trainCount) {
     errors.subsetSize = `Must be at most ${context.trainCount}, the size of the train split, or empty for all of it.`;
+  }
+  if (!errors.checkpointEvery && !errors.epochs && Number(values.checkpointEvery) > Number(values.epochs)) {
+    errors.checkpointEvery = `Must be at most the number of epochs (${values.epochs.trim()}).`;
   }
   return errors;
 }

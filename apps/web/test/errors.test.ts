@@ -92,3 +92,26 @@ describe('mapErrorsToFields', () => {
     expect(mapped.otherErrors[0]).toContain('Could not reach the API');
   });
 });
+
+describe('mapErrorsToFields with several sentences', () => {
+  it('splits one message across the fields', () => {
+    const error = graphQLErrors(
+      new GraphQLError(
+        'Invalid input.batchSize 5000: batchSize must be <= 1024. Invalid input.gamma -1: gamma must be >= 0. Use the defaults when unsure.',
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      ),
+    );
+    const mapped = mapErrorsToFields(error, TRAINING_FIELDS, API);
+    expect(mapped.fieldErrors.batchSize).toBe('Invalid input.batchSize 5000: batchSize must be <= 1024.');
+    expect(mapped.fieldErrors.gamma).toBe('Invalid input.gamma -1: gamma must be >= 0. Use the defaults when unsure.');
+    expect(mapped.otherErrors).toEqual([]);
+  });
+
+  it('keeps an input sentence without a field as a form error', () => {
+    const error = graphQLErrors(new GraphQLError('Data set "mnist" not found.', { extensions: { code: 'BAD_USER_INPUT' } }));
+    expect(mapErrorsToFields(error, TRAINING_FIELDS, API)).toEqual({
+      fieldErrors: {},
+      otherErrors: ['Data set "mnist" not found.'],
+    });
+  });
+});

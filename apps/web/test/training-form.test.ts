@@ -43,6 +43,16 @@ describe('validateTrainingForm', () => {
     expect(errors.subsetSize).toContain('at most 50000');
   });
 
+  it.each([
+    [{ batchSize: '1025' }, 'batchSize', 'Must be at most 1024.'],
+    [{ embeddingDim: '2001' }, 'embeddingDim', 'Must be at most 2000.'],
+    [{ beta: '101' }, 'beta', 'Must be at most 100.'],
+    [{ seed: '2147483648' }, 'seed', 'Must be at most 2147483647.'],
+    [{ epochs: '2', checkpointEvery: '3' }, 'checkpointEvery', 'Must be at most the number of epochs (2).'],
+  ] as const)('rejects %p above the API limit', (changes, field, message) => {
+    expect(validateTrainingForm(withValues(changes), context)).toEqual({ [field]: message });
+  });
+
   it('rejects an unknown data set, preset and backend', () => {
     const errors = validateTrainingForm(withValues({ datasetName: 'mnist', preset: 'huge', backend: 'webgpu' }), context);
     expect(errors.datasetName).toContain('"mnist"');

@@ -16,6 +16,10 @@ export function createApiClient(apiUrl?: string): Client {
   return new Client({
     url: graphqlEndpoint(apiUrl),
     exchanges: isServer ? [serverRenderExchange] : [cacheExchange, fetchExchange],
+    // urql 5 sends short queries as GET by default, and Apollo Server's CSRF prevention
+    // rejects a GET without a preflight-forcing header with HTTP 400. POST with a JSON body
+    // always forces the CORS preflight.
+    preferGetMethod: false,
   });
 }
 

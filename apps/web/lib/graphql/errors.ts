@@ -90,19 +90,43 @@ export function mapErrorsToFields<Field extends string>(
       continue;
     }
 
-    // Only input errors are matched by message: words such as "backend" also appear in
-    // messages about the server itself.
+    const namedField = typeof extensions.field === 'string' ? fields.find((name) => name === extensions.field) : undefined;
+    // Only input errors are matched by message, because words such as "backend" also
+    // appear in messages about the server itself.
     const isInputError = extensions.code === 'BAD_USER_INPUT' || extensions.code === 'GRAPHQL_VALIDATION_FAILED';
-    const field =
-      (typeof extensions.field === 'string' && fields.find((name) => name === extensions.field)) ||
-      (isInputError ? firstFieldNamedIn(graphQLError.message, fields) : undefined);
-    if (field) {
-      fieldErrors[field] = graphQLError.message;
+    if (namedField) {
+      fieldErrors[namedField] = graphQLError.message;
+    } else if (isInputError) {
+      assignSentencesToFields(graphQLError.message, fields, fieldErrors, otherErrors);
     } else {
       otherErrors.push(...describeApiError({ networkError: undefined, graphQLErrors: [graphQLError] }, apiUrl));
     }
   }
   return { fieldErrors, otherErrors };
+}
+
+/**
+ * Split a message into sentences and give each to the field it names. The API reports
+ * several invalid values in one message ("Invalid input.batchSize 5000: ... Invalid
+ * input.gamma -1: ..."). A sentence that names no field belongs to the field of the
+ * sentence before it, or to `otherErrors` when there is none.
+ */
+function assignSentencesToFields<Field extends string>(
+  message: string,
+  fields: readonly Field[],
+  fieldErrors: Partial<Record<Field, string>>,
+  otherErrors: string[],
+): void {
+  let previousField: Field | undefined;
+  for (const sentence of message.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+    const field = firstFieldNamedIn(sentence, fields) ?? previousField;
+    if (field) {
+      fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]} ${sentence}` : sentence;
+    } else {
+      otherErrors.push(sentence);
+    }
+    previousField = field;
+  }
 }
 
 /** Find the field whose name occurs first in the message as a whole word, if any. */
