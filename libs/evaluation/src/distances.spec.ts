@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@dim/dim-model';
 
-import { nearestNeighbours, type NeighbourTable } from './distances';
+import { checkRowDistances, nearestNeighbours, type NeighbourTable } from './distances';
 import { seededVectors } from './test-support';
 
 /** Squared L2 distances of every query to every key, summed in float64. */
@@ -151,6 +151,27 @@ describe('nearestNeighbours input checks', () => {
   test('rejects invalid chunk size', async () => {
     await expect(nearestNeighbours({ vectors: Float32Array.from([0, 0]), dim: 2 }, keys, 1, { queryChunkSize: 0 })).rejects.toThrow(
       'Invalid queryChunkSize 0: expected a positive integer.',
+    );
+  });
+});
+
+describe('checkRowDistances', () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'cpu', log: () => undefined });
+  });
+
+  const keys = Float32Array.from([0, 0, 3, 4]);
+  const queries = Float32Array.from([0, 0]);
+
+  test('accepts correct distances', () => {
+    const table: NeighbourTable = { queryCount: 1, k: 2, indices: Int32Array.from([0, 1]), squaredDistances: Float32Array.from([0, 25]) };
+    expect(() => checkRowDistances(queries, keys, 2, table, 0)).not.toThrow();
+  });
+
+  test('rejects an unwritten output', () => {
+    const table: NeighbourTable = { queryCount: 1, k: 2, indices: Int32Array.from([0, 1]), squaredDistances: Float32Array.from([0, 0]) };
+    expect(() => checkRowDistances(queries, keys, 2, table, 0)).toThrow(
+      'The cpu backend returned squared distance 0 for query 0 and key 1, but it is 25.',
     );
   });
 });

@@ -40,13 +40,17 @@ export interface NearestNeighbourOptions {
  *
  * Distances come from ||q||^2 - 2 q.k + ||k||^2, so the bulk of the work is one matMul a chunk.
  * Queries are processed in chunks, so only a [chunk, keyCount] slice of the full distance matrix
- * exists at any time. The key matrix stays on the backend as one tensor. The wasm backend stores
- * it twice (as given and packed by XNNPACK) in its heap of at most 4 GiB, so 50,000 keys of 3,072
+ * exists at any time. The keys stay on the backend as one tensor. The wasm backend stores them
+ * twice (as a tensor and packed by XNNPACK) in its heap of at most 4 GiB, so 50,000 keys of 3,072
  * floats take 1.2 GiB there.
  *
- * Ordering: nearest first. Equal float32 distances keep the lower key index first, which is the
- * documented tie order of TensorFlow's TopKV2 and of the tfjs cpu kernel; the wasm kernel is
- * checked for it in distances.spec.ts. Because the expansion rounds differently from a direct
+ * When XNNPACK cannot allocate its packed copy, tfjs-backend-wasm 4.22 only logs "XNN status
+ * for xnn_create_fully_connected_nc_f32 is not successful" and leaves the output unwritten.
+ * checkRowDistances catches such wrong output on the first row of every chunk.
+ *
+ * Ordering: nearest first. Equal float32 distances keep the lower key index first. TensorFlow's
+ * TopKV2 documents that order, the tfjs cpu kernel sorts that way, and distances.spec.ts checks
+ * it on the wasm kernel. Because the expansion rounds differently from a direct
  * sum of squared differences, two keys at nearly equal distance may swap places compared with
  * a brute-force float64 loop.
  */
@@ -79,9 +83,9 @@ export async function nearestNeighbours(
         const chunk = tf.tensor2d(chunkVectors, [end - start, dim]);
         // Ranks keys by 2 q.k - ||k||^2, which is ||q||^2 minus the squared distance, so the
         // largest scores are the nearest keys. One fused matMul with a bias produces the scores,
-        // with no element-wise pass over the [chunk, keyCount] matrix. The key matrix is the
-        // right operand and the same tensor in every chunk, so the wasm backend (XNNPACK) packs
-        // it once and reuses the packed copy.
+        // with no element-wise pass over the [chunk, keyCount] matrix. The wasm backend caches
+        // its XNNPACK operator, and with it the packed keys, by the ids of the right operand and
+        // the bias, so the keys are packed once for all chunks.
         const scores = tf.fused.matMul({ a: tf.mul(chunk, tf.scalar(2)), b: keyMatrix, transposeB: true, bias: negatedKeyNorms });
         return tf.topk(scores, k, true);
       });
@@ -99,6 +103,7 @@ export async function nearestNeighbours(
         top.values.dispose();
         top.indices.dispose();
       }
+      checkRowDistances(queries.vectors, keys.vectors, dim, { queryCount, k, indices, squaredDistances }, start);
       options.onProgress?.(end, queryCount);
     }
   } finally {
@@ -126,6 +131,32 @@ export function rowCount(matrix: VectorMatrix, name: string): number {
     }
   }
   return vectors.length / dim;
+}
+
+/**
+ * Raises an Error when the distances reported for query `row` differ from a float64
+ * recomputation by more than float32 rounding of the expansion can explain. Costs k * dim
+ * multiply-adds, far less than the chunk's search.
+ */
+export function checkRowDistances(queries: Float32Array, keys: Float32Array, dim: number, table: NeighbourTable, row: number): void {
+  const queryNorm = squaredNorm(queries, row, dim);
+  for (let rank = 0; rank < table.k; rank++) {
+    const key = table.indices[row * table.k + rank];
+    let exact = 0;
+    for (let i = 0; i < dim; i++) {
+      const difference = queries[row * dim + i] - keys[key * dim + i];
+      exact += difference * difference;
+    }
+    // The expansion loses precision relative to the norms, not to the distance itself.
+    const tolerance = 1e-3 * (queryNorm + squaredNorm(keys, key, dim)) + 1e-6;
+    const reported = table.squaredDistances[row * table.k + rank];
+    if (!(Math.abs(reported - exact) <= tolerance)) {
+      throw new Error(
+        `The ${tf.getBackend()} backend returned squared distance ${reported} for query ${row} and key ${key}, but it is ${exact}. ` +
+          'On the wasm backend this means its heap ran out (look for an XNN status warning); evaluate fewer or shorter key vectors.',
+      );
+    }
+  }
 }
 
 function squaredNorm(vectors: Float32Array, row: number, dim: number): number {
