@@ -1,7 +1,7 @@
 // Child process that owns a PGlite database and serves it over the Postgres wire protocol.
-// It is plain JavaScript so it runs on bare Node, and it runs apart from its parent because
-// PGlite loads its WASM through dynamic import(), which Jest's module sandbox rejects, and
-// because its single-threaded query execution would otherwise block the parent's event loop.
+// It is plain JavaScript so it runs on bare Node. It runs apart from its parent for two
+// reasons. PGlite loads its WASM through dynamic import(), which Jest's module sandbox
+// rejects. And its single-threaded query execution would otherwise block the parent's event loop.
 //
 // Protocol: argv[2] is a JSON object { dataDir, host, port, maxConnections }. The process
 // prints one JSON line { port } on stdout once it listens, or { error } when it cannot start,

@@ -1,7 +1,7 @@
 /**
  * Measures how fast a run's embeddings are written (writeRunEmbeddings: load, HNSW index
  * build, completion) against a plain COPY of the same rows into the same table, then the
- * recall@10 of the run's HNSW index against the exact answer and the latency of neighbour
+ * recall@10 of the run's HNSW index against an exact search and the latency of neighbour
  * queries. Embeddings are synthetic but shaped like a trained encoder's: one Gaussian cluster
  * per class. Prints one JSON document on stdout; progress goes to stderr.
  *
@@ -71,7 +71,7 @@ function createRandom(seed: number): () => number {
   };
 }
 
-/** One Gaussian cluster per class (10 classes), centres ~sqrt(dim) apart, spread 0.6 per coordinate. */
+/** Generates one Gaussian cluster per class (10 classes), centres ~sqrt(dim) apart, spread 0.6 per coordinate. */
 function clusteredEmbeddings(labels: Uint8Array, dim: number): Float32Array {
   const random = createRandom(7);
   const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
