@@ -53,6 +53,7 @@ function benchPreset(preset: PresetName, batch: number, microBatch: number, minS
   const warmupSeconds = (performance.now() - warmupStart) / 1000;
 
   const stepSeconds: number[] = [];
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   do {
     const stepStart = performance.now();
@@ -60,6 +61,8 @@ function benchPreset(preset: PresetName, batch: number, microBatch: number, minS
     stepSeconds.push((performance.now() - stepStart) / 1000);
   } while ((performance.now() - start) / 1000 < minSeconds);
   const totalSeconds = stepSeconds.reduce((sum, seconds) => sum + seconds, 0);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   const result = {
     preset,
@@ -69,6 +72,9 @@ function benchPreset(preset: PresetName, batch: number, microBatch: number, minS
     timedSteps: stepSeconds.length,
     secondsPerStep: Number((totalSeconds / stepSeconds.length).toFixed(2)),
     imagesPerSecond: Number(((batch * stepSeconds.length) / totalSeconds).toFixed(3)),
+    // Single-threaded backends use at most one core, so on a shared machine images per CPU
+    // second estimates the rate on an idle core better than wall-clock time does.
+    imagesPerCpuSecond: Number(((batch * stepSeconds.length) / cpuSeconds).toFixed(3)),
     liveTensorBytes: tf.memory().numBytes,
     wasmHeapBytes: wasmHeapBytes(),
   };
