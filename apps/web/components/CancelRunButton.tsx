@@ -8,7 +8,10 @@ import { useAdminToken } from '../lib/hooks/useAdminToken';
 import { AdminTokenInput } from './AdminTokenInput';
 import { ErrorMessage } from './ErrorMessage';
 
-/** Asks the API to cancel an active run; the worker stops at its next step. */
+/**
+ * Renders the admin token input and a button that asks the API to cancel a run. A queued
+ * run is cancelled at once, and a running one when the worker next reads the request.
+ */
 export function CancelRunButton({ runId, onCancelled }: { runId: number; onCancelled: () => void }) {
   const [token, setToken] = useAdminToken();
   const [result, cancel] = useMutation(CANCEL_TRAINING_MUTATION);

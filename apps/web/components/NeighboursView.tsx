@@ -8,7 +8,7 @@ import { RANDOM_IMAGE_QUERY } from '../lib/graphql/images';
 import { NEIGHBOURS_QUERY } from '../lib/graphql/neighbours';
 import { TRAINING_RUNS_QUERY } from '../lib/graphql/runs';
 import { isSearchableRun } from '../lib/runs';
-import { neighboursHref, parseNeighboursParams, type NeighboursState } from '../lib/search-params';
+import { MAX_PAGE_SIZE, neighboursHref, parseNeighboursParams, type NeighboursState } from '../lib/search-params';
 import { EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
 import { LoadingMessage } from './LoadingMessage';
@@ -29,15 +29,24 @@ export function NeighboursView() {
   const [randomMessage, setRandomMessage] = useState<string | undefined>();
   const [randomPending, setRandomPending] = useState(false);
 
-  const [runsResult] = useQuery({ query: TRAINING_RUNS_QUERY, requestPolicy: 'cache-and-network' });
+  // The run picker lists completed runs among the newest 200.
+  const [runsResult] = useQuery({
+    query: TRAINING_RUNS_QUERY,
+    variables: { page: { offset: 0, limit: MAX_PAGE_SIZE } },
+    requestPolicy: 'cache-and-network',
+  });
   const searchableRuns = (runsResult.data?.trainingRuns ?? [])
     .filter(isSearchableRun)
     .sort((a, b) => b.id - a.id);
 
+  const noEmbeddings = runsResult.data !== undefined && searchableRuns.length === 0;
+
+  // Without a completed run the API can only answer with an error, and the empty state
+  // below already says what to do.
   const [neighboursResult] = useQuery({
     query: NEIGHBOURS_QUERY,
     variables: { id: state.imageId ?? 0, k: state.k, runId: state.runId },
-    pause: state.imageId == null,
+    pause: state.imageId == null || noEmbeddings,
   });
   const result = neighboursResult.data;
 
@@ -60,8 +69,6 @@ export function NeighboursView() {
       show({ ...next, imageId: response.data.randomImage.id });
     }
   };
-
-  const noEmbeddings = runsResult.data !== undefined && searchableRuns.length === 0;
 
   return (
     <>
@@ -96,14 +103,14 @@ export function NeighboursView() {
         </p>
       ) : null}
 
-      {state.imageId != null && neighboursResult.error ? (
+      {state.imageId != null && !noEmbeddings && neighboursResult.error ? (
         <ErrorMessage title={`Could not find the neighbours of image ${state.imageId}.`} error={neighboursResult.error} />
       ) : null}
-      {state.imageId != null && !result && !neighboursResult.error ? (
+      {state.imageId != null && !noEmbeddings && !result && !neighboursResult.error ? (
         <LoadingMessage>{`Loading the neighbours of image ${state.imageId}…`}</LoadingMessage>
       ) : null}
 
-      {result ? (
+      {result && !noEmbeddings ? (
         <div className="neighbour-results" aria-busy={neighboursResult.fetching}>
           <p className="neighbour-summary">
             Query: image {result.nearest.query.id} ({result.nearest.query.labelName}) of {result.nearest.query.dataset.name}

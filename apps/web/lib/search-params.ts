@@ -7,6 +7,12 @@ export const MAX_K = 1000;
 /** Images per explorer page; the API accepts a limit of 1..200. */
 export const IMAGES_PER_PAGE = 48;
 
+/** Runs per page of the runs table. */
+export const RUNS_PER_PAGE = 50;
+
+/** Maximum page size the API accepts, used where one request must list as many runs as possible. */
+export const MAX_PAGE_SIZE = 200;
+
 /** State of the neighbours page, kept in its URL: /neighbours?id=..&k=..&run=.. */
 export interface NeighboursState {
   imageId: number | null;
@@ -86,6 +92,17 @@ export function explorerHref(state: ExplorerState): string {
   }
   const query = params.toString();
   return query === '' ? '/images' : `/images?${query}`;
+}
+
+/** Read the 1-based page number of the runs table from ?page=, reporting invalid values. */
+export function parseRunsPage(params: ReadableParams): Parsed<number> {
+  const problems: string[] = [];
+  const page = readInteger(params, 'page', 1, Number.MAX_SAFE_INTEGER, problems) ?? 1;
+  return { state: page, problems };
+}
+
+export function runsHref(page: number): string {
+  return page > 1 ? `/runs?page=${page}` : '/runs';
 }
 
 function readInteger(

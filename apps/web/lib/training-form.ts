@@ -200,5 +200,5 @@ export const TRAINING_FIELD_TEXT: Record<TrainingField, { label: string; hint: s
     hint: 'Number of train-split images to train on. Leave empty to use the whole split.',
   },
   seed: { label: 'Seed', hint: 'Seed of the weight initialisation and the random sampling.' },
-  checkpointEvery: { label: 'Checkpoint every', hint: 'Epochs between two checkpoints.' },
+  checkpointEvery: { label: 'Checkpoint every', hint: 'Epochs between two checkpoints. The last epoch is always saved.' },
 };

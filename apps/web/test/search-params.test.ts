@@ -4,6 +4,8 @@ import {
   neighboursHref,
   parseExplorerParams,
   parseNeighboursParams,
+  parseRunsPage,
+  runsHref,
 } from '../lib/search-params';
 
 const params = (query: string) => new URLSearchParams(query);
@@ -70,5 +72,20 @@ describe('explorer URL state', () => {
     expect(explorerHref(state)).toBe('/images?dataset=2&split=train&label=0');
     expect(explorerHref({ datasetId: null, split: null, label: null, page: 1 })).toBe('/images');
     expect(parseExplorerParams(params('dataset=2&split=train&label=0')).state).toEqual(state);
+  });
+});
+
+describe('runs page URL state', () => {
+  it('parses the page and reports invalid ones', () => {
+    expect(parseRunsPage(params('page=3'))).toEqual({ state: 3, problems: [] });
+    expect(parseRunsPage(params(''))).toEqual({ state: 1, problems: [] });
+    const invalid = parseRunsPage(params('page=0'));
+    expect(invalid.state).toBe(1);
+    expect(invalid.problems[0]).toContain('page="0"');
+  });
+
+  it('leaves page 1 out of the URL', () => {
+    expect(runsHref(1)).toBe('/runs');
+    expect(runsHref(2)).toBe('/runs?page=2');
   });
 });

@@ -42,8 +42,11 @@ export interface Stack {
   datasetId: number;
   /** images.id of the registered train images, then the test images. */
   imageIds: number[];
-  /** A completed run whose embeddings are pixelBlockEmbeddings of the images. */
-  completedRunId: number;
+  /**
+   * Queue a run through the API and complete it with pixelBlockEmbeddings of the
+   * registered images, and return its id. The database starts with no runs.
+   */
+  createCompletedRun(): Promise<number>;
   browser: Browser;
   /** Scratch folder of this test run, deleted by stop(). */
   workDir: string;
@@ -57,7 +60,7 @@ const START_TRAINING = `
 `;
 
 /**
- * Start an embedded database with a real CIFAR-10 subset and one completed run, the API,
+ * Start an embedded database with a real CIFAR-10 subset and no runs, the API,
  * a production build of the dashboard served by `next start`, and headless Chromium.
  * Everything binds 127.0.0.1 on free ports. stop() shuts it down in reverse order.
  */
@@ -100,8 +103,6 @@ export async function startStack(): Promise<Stack> {
     });
     cleanups.push(() => api.stop());
 
-    const completedRunId = await createCompletedRun(apiUrl, database.pool, database.imageIds, database.images);
-
     const dashboard: DashboardServer = await startDashboard(apiUrl, webPort);
     cleanups.push(() => dashboard.stop());
 
@@ -115,7 +116,7 @@ export async function startStack(): Promise<Stack> {
       pool: database.pool,
       datasetId: database.datasetId,
       imageIds: database.imageIds,
-      completedRunId,
+      createCompletedRun: () => createCompletedRun(apiUrl, database.pool, database.imageIds, database.images),
       browser,
       workDir,
       stop: stopAll,

@@ -1,6 +1,6 @@
 import { gql } from 'urql';
 import { RUN_SUMMARY_FIELDS } from './fragments';
-import type { Dataset, StartTrainingInput, TrainingRun } from './types';
+import type { Dataset, PageInput, StartTrainingInput, TrainingRun } from './types';
 
 export type RunSummary = Pick<
   TrainingRun,
@@ -23,9 +23,14 @@ export interface TrainingRunsData {
   trainingRuns: RunSummary[];
 }
 
-export const TRAINING_RUNS_QUERY = gql<TrainingRunsData, Record<string, never>>`
-  query TrainingRuns {
-    trainingRuns {
+export interface TrainingRunsVariables {
+  /** Newest runs first; the API returns the first 50 when the page is omitted. */
+  page: PageInput;
+}
+
+export const TRAINING_RUNS_QUERY = gql<TrainingRunsData, TrainingRunsVariables>`
+  query TrainingRuns($page: PageInput) {
+    trainingRuns(page: $page) {
       ...RunSummaryFields
     }
   }
