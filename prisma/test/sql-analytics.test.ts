@@ -10,7 +10,7 @@ import { clusteredEmbeddings, syntheticImageSet } from './support/synthetic';
 const DOC_PATH = path.resolve(__dirname, '../../docs/sql-analytics.md');
 const DIM = 64;
 
-/** Every ```sql block of the page, with the heading it sits under for test names. */
+/** Extracts every ```sql block of the page, titled by the heading it sits under. */
 function sqlBlocks(): { title: string; sql: string }[] {
   const markdown = readFileSync(DOC_PATH, 'utf8');
   const blocks: { title: string; sql: string }[] = [];

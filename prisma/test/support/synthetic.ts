@@ -1,6 +1,6 @@
 import type { ImageSetInput } from '../../src/datasets';
 
-/** Deterministic PRNG (mulberry32) so every test run sees the same data. */
+/** Creates a deterministic PRNG (mulberry32), so every test run uses the same data. */
 export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -17,7 +17,7 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** A small CIFAR-shaped image set (8x8x3 to keep it light) with labels cycling over 10 classes. */
+/** Builds a small image set (8x8x3 to keep it light) with labels cycling over 10 classes. */
 export function syntheticImageSet(count: number, options: { name?: string; split?: 'train' | 'test'; seed?: number } = {}): ImageSetInput {
   const random = createRandom(options.seed ?? 1);
   const height = 8;
