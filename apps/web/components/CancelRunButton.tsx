@@ -9,7 +9,7 @@ import { AdminTokenInput } from './AdminTokenInput';
 import { ErrorMessage } from './ErrorMessage';
 
 /**
- * Renders the admin token input and a button that asks the API to cancel a run. A queued
+ * Renders the admin token input and a button that requests cancellation of a run. A queued
  * run is cancelled at once, and a running one when the worker next reads the request.
  */
 export function CancelRunButton({ runId, onCancelled }: { runId: number; onCancelled: () => void }) {

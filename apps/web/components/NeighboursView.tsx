@@ -41,8 +41,8 @@ export function NeighboursView() {
 
   const noEmbeddings = runsResult.data !== undefined && searchableRuns.length === 0;
 
-  // Without a completed run the API can only answer with an error, and the empty state
-  // below already says what to do.
+  // Without a completed run the API can only return an error, and the empty state below
+  // already tells the user what to do.
   const [neighboursResult] = useQuery({
     query: NEIGHBOURS_QUERY,
     variables: { id: state.imageId ?? 0, k: state.k, runId: state.runId },

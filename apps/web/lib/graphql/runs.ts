@@ -60,6 +60,7 @@ export const TRAINING_RUN_QUERY = gql<TrainingRunData, TrainingRunVariables>`
       startedAt
       finishedAt
       durationSeconds
+
       dataset {
         id
         name
@@ -79,6 +80,7 @@ export const TRAINING_RUN_QUERY = gql<TrainingRunData, TrainingRunVariables>`
         checkpointEvery
         backend
       }
+
       progress {
         epoch
         epochs
@@ -93,6 +95,7 @@ export const TRAINING_RUN_QUERY = gql<TrainingRunData, TrainingRunVariables>`
         etaSeconds
         updatedAt
       }
+
       metrics {
         epoch
         totalLoss
@@ -103,12 +106,14 @@ export const TRAINING_RUN_QUERY = gql<TrainingRunData, TrainingRunVariables>`
         imagesPerSecond
         durationSeconds
       }
+
       checkpoints {
         epoch
         step
         path
         createdAt
       }
+
       retrieval {
         knn20Accuracy
         knn200Accuracy
