@@ -1,6 +1,7 @@
 import { resolveDatabase } from '@dim/db';
+import type { Logger } from 'pino';
 
-import { ConfigError, loadApiConfig } from './config';
+import { ConfigError, loadApiConfig, type ApiConfig } from './config';
 import { createLogger } from './logger';
 import { createApiServer } from './server';
 
@@ -9,9 +10,7 @@ import { createApiServer } from './server';
  * The database is DATABASE_URL, or the embedded PGlite server when that is unset. The server
  * runs until SIGINT or SIGTERM, then shuts down gracefully.
  */
-async function main(): Promise<void> {
-  const config = loadApiConfig();
-  const logger = createLogger(config.logLevel);
+async function main(config: ApiConfig, logger: Logger): Promise<void> {
   const database = await resolveDatabase();
 
   const server = await createApiServer({
@@ -45,11 +44,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutDown);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`Invalid configuration: ${error.message}`);
-  } else {
-    console.error('API server failed to start:', error);
-  }
+let config: ApiConfig;
+try {
+  config = loadApiConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  // No logger exists yet, because LOG_LEVEL is one of the settings that failed to load.
+  console.error(`Invalid configuration: ${error.message}`);
+  process.exit(1);
+}
+const logger = createLogger(config.logLevel);
+main(config, logger).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'API server failed to start');
   process.exit(1);
 });

@@ -74,6 +74,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       schema,
       formatError: formatApiError,
       includeStacktraceInErrorResponses: false,
+      // main.ts stops the server, the database pool and the embedded database in order on
+      // SIGINT/SIGTERM; Apollo's own handlers would race it and re-raise the signal.
+      stopOnTerminationSignals: false,
       validationRules: [depthLimitRule(options.limits?.maxDepth ?? MAX_QUERY_DEPTH)],
       logger: logger.child({ component: 'apollo' }),
       plugins: [

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 
 import { createApiServer, type ApiServer } from '../src';
 import { INPUT_LIMITS } from '../src/inputs/limits';
-import { DATABASE_KINDS, openEmptyDatabase, type EmptyDatabase } from './support/databases';
+import { DATABASE_KINDS, disconnect, openEmptyDatabase, type EmptyDatabase } from './support/databases';
 import { EMBEDDING_DIM, IMAGE_COUNT, seedCifar10, type SeededDatabase } from './support/cifar10-fixture';
 import { graphql } from './support/graphql-client';
 import { captureLogs } from './support/log-capture';
@@ -45,7 +45,7 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
 
   afterAll(async () => {
     await server?.stop();
-    await seeded?.db.$disconnect();
+    if (seeded) await disconnect(seeded.db);
     await database?.close();
   });
 

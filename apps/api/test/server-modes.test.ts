@@ -1,5 +1,5 @@
 import { createApiServer, type ApiServer } from '../src';
-import { openEmptyDatabase, type EmptyDatabase } from './support/databases';
+import { disconnect, openEmptyDatabase, type EmptyDatabase } from './support/databases';
 import { graphql } from './support/graphql-client';
 import { captureLogs } from './support/log-capture';
 
@@ -93,7 +93,7 @@ describe('API server modes', () => {
       expect(await response.json()).toEqual({ status: 'unavailable', database: 'ok', pendingMigrations: [applied.migration_name] });
     } finally {
       await db.$executeRaw`UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE id = ${applied.id}`;
-      await db.$disconnect();
+      await disconnect(db);
     }
   });
 

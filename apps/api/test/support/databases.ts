@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { createPrismaClient, startEmbeddedDatabase } from '@dim/db';
+import { createPrismaClient, poolOf, startEmbeddedDatabase, type PrismaClient } from '@dim/db';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -47,6 +47,12 @@ async function runAdminQuery(serverUrl: string, sql: string): Promise<void> {
   try {
     await client.$executeRawUnsafe(sql);
   } finally {
-    await client.$disconnect();
+    await disconnect(client);
   }
+}
+
+/** Disconnects a client made by createPrismaClient and ends its pg pool, which $disconnect leaves open. */
+export async function disconnect(client: PrismaClient): Promise<void> {
+  await client.$disconnect();
+  await poolOf(client).end();
 }
