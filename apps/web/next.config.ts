@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
   turbopack: { root: workspaceRoot },
   outputFileTracingRoot: workspaceRoot,
+  // `next dev` would otherwise write an AGENTS.md with its own notes into apps/web.
+  agentRules: false,
+  experimental: { agentUpgrade: false },
 };
 
 export default nextConfig;
