@@ -84,6 +84,14 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
     await expect(writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM)).rejects.toThrow(`training run ${runId} is already completed`);
   });
 
+  test('rejects a cancelled run', async () => {
+    const runId = await createRun(database, dataset.datasetId, DIM);
+    await database.prisma.trainingRun.update({ where: { id: runId }, data: { status: 'cancelled' } });
+    const write = writeRunEmbeddings(database.pool, runId, dataset.imageIds, clusteredEmbeddings(labels, DIM), DIM);
+    await expect(write).rejects.toThrow(`training run ${runId} is cancelled`);
+    expect(await countEmbeddings(runId)).toBe(0);
+  });
+
   test('round-trips float32 values exactly through raw reads and Prisma', async () => {
     const runId = await createRun(database, dataset.datasetId, DIM);
     const random = createRandom(99);

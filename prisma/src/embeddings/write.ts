@@ -61,6 +61,10 @@ export async function writeRunEmbeddings(
     if (run.status === 'completed') {
       throw new InvalidInputError(`training run ${runId} is already completed with ${run.embeddingCount} embeddings; start a new run to write new ones`);
     }
+    // A failed or cancelled run must not turn into a completed one behind the user's back.
+    if (run.status !== 'running' && run.status !== 'embedding') {
+      throw new InvalidInputError(`training run ${runId} is ${run.status}; embeddings can be written only while it is running or embedding`);
+    }
     if (run.embeddingDim !== dim) {
       throw new DimensionMismatchError(`training run ${runId} has embedding dimension ${run.embeddingDim}, but the vectors have ${dim}`);
     }
