@@ -55,7 +55,7 @@ export interface CheckpointManifest {
   readonly weights: WeightEntry[];
 }
 
-/** Every tensor of the model's state under its checkpoint name. */
+/** Collects every tensor of the model's state under its checkpoint name. */
 function namedStateTensors(model: DimModel): Map<string, tf.Variable> {
   const tensors = new Map<string, tf.Variable>(model.variables);
   const optimizers: Array<[string, Adam]> = [

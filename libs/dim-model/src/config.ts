@@ -41,10 +41,12 @@ export const DEFAULT_CONFIG: Omit<DimConfig, 'seed'> = {
  * one is drawn and stored in the returned config, so checkpoints still record it.
  */
 export function resolveConfig(overrides: Partial<DimConfig> = {}): DimConfig {
+  // Fields passed as undefined (e.g. an unset CLI flag) take their default too.
+  const setFields = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   const config: DimConfig = {
     ...DEFAULT_CONFIG,
     seed: Math.floor(Math.random() * 2 ** 31),
-    ...overrides,
+    ...setFields,
   };
   validateConfig(config);
   return config;

@@ -76,8 +76,8 @@ function matMulFlops(inputs: number, units: number): number {
 }
 
 /**
- * The first layer's feature half runs once per image and its embedding half once per image;
- * the remaining layers run on joint and marginal pairs (see scoreLocalPairs).
+ * The first layer runs once per image, split into its feature and embedding halves. The other
+ * layers run on both the joint and the marginal pairs, see scoreLocalPairs.
  */
 function localDiscriminatorFlops(featureShape: readonly [number, number, number], embeddingDim: number): number {
   const [height, width, channels] = featureShape;

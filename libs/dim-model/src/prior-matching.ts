@@ -15,9 +15,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Maps the embedding y into the prior's support [0, 1)^d. The paper applies a sigmoid to the
- * encoder output when the prior is uniform. Only the prior discriminator sees sigmoid(y). The
- * MI discriminators and retrieval use y itself, so prior matching shapes y towards a standard
+ * Maps the embedding y into the prior's support [0, 1)^d, as the DIM paper does with a sigmoid
+ * on the encoder output for a uniform prior. Only the prior discriminator receives sigmoid(y).
+ * The MI discriminators and retrieval use y itself, so prior matching shapes y towards a standard
  * logistic distribution per coordinate, the image of U(0, 1) under the logit.
  */
 export function toPriorSpace(embedding: tf.Tensor2D): tf.Tensor2D {
