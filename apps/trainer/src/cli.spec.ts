@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,9 @@ import { neighbourFigureLayout } from './figure/neighbour-figure';
 import type { MetricsFile, ProgressFile } from './training/run-folder';
 import type { StepRecord } from './training/types';
 
-// End-to-end: the CLI runs as a child process on a 48-image subset of the real CIFAR-10,
-// with the WASM backend, which needs no native TensorFlow.
+// End-to-end: the CLI runs as a child process on a 64-image subset of the real CIFAR-10,
+// with the WASM backend, which needs no native TensorFlow. The tests share one run folder
+// and run in order: interrupted training, resume, then search.
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(__dirname, 'cli.ts');
 const CIFAR10_DIR = process.env.CIFAR10_DIR ?? path.resolve(REPO_ROOT, '../shared/data/cifar-10-batches-bin');
@@ -65,51 +66,68 @@ describe('trainer CLI', () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('trains, writes metrics and checkpoints', async () => {
-    const result = await cli(
-      'train', '--data-dir', CIFAR10_DIR, '--subset', '48', '--batch-size', '16', '--epochs', '1',
-      '--seed', '3', '--backend', BACKEND, '--out', runDir,
+  it('stops on SIGINT with a mid-epoch checkpoint', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'train', '--data-dir', CIFAR10_DIR, '--subset', '64', '--batch-size', '16', '--epochs', '1',
+        '--seed', '3', '--backend', BACKEND, '--out', runDir],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    // Interrupt once the first of the four steps is recorded, so training stops mid-epoch.
+    const stepsFile = path.join(runDir, 'steps.jsonl');
+    while (!existsSync(stepsFile) || (await readFile(stepsFile, 'utf8')).length === 0) {
+      if (child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    child.kill('SIGINT');
+    const code = await exited;
+
+    expect(stderr).toContain('Interrupted: saving a checkpoint after the current step');
+    expect(code).toBe(130);
+    const summary = lastJsonLine<{ stopped: boolean; state: { epoch: number; step: number } }>(stdout);
+    expect(summary.stopped).toBe(true);
+    expect(summary.state.epoch).toBe(0);
+    expect([1, 2, 3]).toContain(summary.state.step);
+
+    const checkpoints = await readdir(path.join(runDir, 'checkpoints'));
+    expect(checkpoints).toEqual([`epoch-0000-step-00000${summary.state.step}`]);
+    const progress = await readJsonFile<ProgressFile>(path.join(runDir, 'progress.json'));
+    expect(progress).toMatchObject({ epoch: 1, state: 'stopped', done: false, step: summary.state.step });
+  });
+
+  it('resumes and finishes the interrupted epoch', async () => {
+    const result = await cli('train', '--resume', runDir, '--data-dir', CIFAR10_DIR, '--backend', BACKEND);
     expect(result.stderr).not.toContain('"level":50');
     expect(result.code).toBe(0);
-
-    const summary = lastJsonLine<{ runDir: string; stopped: boolean }>(result.stdout);
-    expect(summary).toEqual(expect.objectContaining({ runDir, stopped: false }));
+    expect(result.stderr).toContain('Resuming');
     expect(result.stderr).toContain(`Using backend ${BACKEND}`);
     expect(result.stderr).toContain('Epoch 1/1: loss');
     expect(result.stderr).toContain('Wrote checkpoint');
 
     const metrics = await readJsonFile<MetricsFile>(path.join(runDir, 'metrics.json'));
     expect(metrics.epochs).toHaveLength(1);
-    expect(metrics.epochs[0]).toMatchObject({ epoch: 1, steps: 3, images: 48 });
+    expect(metrics.epochs[0]).toMatchObject({ epoch: 1, steps: 4, images: 64 });
     expect(metrics.epochs[0].imagesPerSecond).toBeGreaterThan(0);
     for (const name of ['total', 'local', 'global', 'prior', 'discriminator'] as const) {
       expect(Number.isFinite(metrics.epochs[0].losses[name])).toBe(true);
     }
 
     const progress = await readJsonFile<ProgressFile>(path.join(runDir, 'progress.json'));
-    expect(progress).toMatchObject({ epoch: 1, totalEpochs: 1, done: true, state: 'finished', globalStep: 3 });
+    expect(progress).toMatchObject({ epoch: 1, totalEpochs: 1, done: true, state: 'finished', globalStep: 4 });
 
     const steps = (await readFile(path.join(runDir, 'steps.jsonl'), 'utf8')).trim().split('\n');
-    expect(steps.map((line) => (JSON.parse(line) as StepRecord).globalStep)).toEqual([1, 2, 3]);
+    expect(steps.map((line) => (JSON.parse(line) as StepRecord).globalStep)).toEqual([1, 2, 3, 4]);
 
     const checkpoint = path.join(runDir, 'checkpoints', 'epoch-0001-step-000000');
     expect((await readdir(checkpoint)).sort()).toEqual(['model.json', 'trainer-state.json', 'weights.bin']);
     const state = await readJsonFile<{ epoch: number; step: number; globalStep: number }>(path.join(checkpoint, 'trainer-state.json'));
-    expect(state).toMatchObject({ epoch: 1, step: 0, globalStep: 3 });
-  });
-
-  it('resumes a run for another epoch', async () => {
-    const result = await cli('train', '--resume', runDir, '--epochs', '2', '--data-dir', CIFAR10_DIR, '--backend', BACKEND);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Resuming');
-
-    const metrics = await readJsonFile<MetricsFile>(path.join(runDir, 'metrics.json'));
-    expect(metrics.epochs.map((entry) => entry.epoch)).toEqual([1, 2]);
-    const checkpoints = await readdir(path.join(runDir, 'checkpoints'));
-    expect(checkpoints.sort()).toEqual(['epoch-0001-step-000000', 'epoch-0002-step-000000']);
-    const steps = (await readFile(path.join(runDir, 'steps.jsonl'), 'utf8')).trim().split('\n');
-    expect(steps).toHaveLength(6);
+    expect(state).toMatchObject({ epoch: 1, step: 0, globalStep: 4 });
   });
 
   it('searches and draws a figure of the expected size', async () => {
