@@ -21,7 +21,7 @@ export function createLogger(level: LogLevelName, fd: number = STDERR_FD): Logge
   if (isatty(fd)) {
     return pino(
       { level },
-      pretty({ destination: fd, sync: true, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }),
+      pretty({ destination: fd, sync: true, colorize: true, singleLine: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }),
     );
   }
   return pino({ level }, pino.destination({ fd, sync: true }));

@@ -65,6 +65,10 @@ function checkpointSaver(
   };
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Runs the `train` command: prepares or resumes a run, trains, and writes its files. */
 export async function runTrain(options: TrainOptions, command: Command, logger: Logger): Promise<void> {
   const explicit = explicitOptions(command);
@@ -76,14 +80,14 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
   const { run, config, model, images, start } = prepared;
 
   if (start.epoch >= config.training.epochs) {
-    logger.warn(`Run ${run.dir} has already finished ${start.epoch} epochs. Pass --epochs greater than ${start.epoch} to train further.`);
+    logger.warn(`Run ${run.dir} has already finished ${plural(start.epoch, 'epoch')}. Pass --epochs greater than ${start.epoch} to train further.`);
     return;
   }
 
   const steps = stepsPerEpoch(images.count, config.training.batchSize);
   logger.info(
     { runDir: run.dir, backend: backend.name, config, stepsPerEpoch: steps },
-    `Training ${config.model.preset} preset on ${images.count} ${config.dataset.name} images for ${config.training.epochs} epochs ` +
+    `Training ${config.model.preset} preset on ${images.count} ${config.dataset.name} images for ${plural(config.training.epochs, 'epoch')} ` +
       `(${steps} steps of ${config.training.batchSize} images an epoch) on backend ${backend.name}; run folder ${run.dir}`,
   );
 
@@ -120,7 +124,7 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
       logger.warn(`Stopped ${position}. Continue with: train --resume ${run.dir}`);
       process.exitCode = EXIT_INTERRUPTED;
     } else {
-      logger.info({ runDir: run.dir }, `Finished ${config.training.epochs} epochs; run folder ${run.dir}`);
+      logger.info({ runDir: run.dir }, `Finished ${plural(config.training.epochs, 'epoch')}; run folder ${run.dir}`);
     }
     process.stdout.write(`${JSON.stringify({ runDir: run.dir, stopped: result.stopped, state: result.state, epochs: result.epochs })}\n`);
   } catch (error) {
