@@ -1,11 +1,10 @@
+// Deep imports: the package index loads TensorFlow.js, which the API does not need.
+import { BACKEND_CHOICES } from '@dim/dim-model/src/backend/types';
 import { PRESETS } from '@dim/dim-model/src/presets';
 import { IsIn, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, Float, InputType, Int } from 'type-graphql';
 
 import { TRAINING_LIMITS } from './limits';
-
-/** TF.js backends the trainer can run on in Node. */
-export const TRAINING_BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 
 /**
  * Configuration of a new training run. The defaults are the DIM paper's CIFAR-10 settings
@@ -78,6 +77,6 @@ export class StartTrainingInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @IsIn(TRAINING_BACKENDS, { message: `backend must be one of ${TRAINING_BACKENDS.join(', ')}` })
+  @IsIn([...BACKEND_CHOICES], { message: `backend must be one of ${BACKEND_CHOICES.join(', ')}` })
   backend?: string | null;
 }

@@ -56,14 +56,18 @@ export function parseRunProgress(runId: number, json: unknown): RunProgress | nu
   };
 }
 
-export function parseRetrievalMetrics(runId: number, json: unknown): RetrievalMetrics | null {
+/**
+ * Parses the retrieval metrics. The worker computes them when the run finishes, so a record
+ * without computedAt takes `finishedAt` in its place.
+ */
+export function parseRetrievalMetrics(runId: number, json: unknown, finishedAt: Date | null): RetrievalMetrics | null {
   if (json === null || json === undefined) return null;
   const read = new FieldReader(requireObject(json, `run ${runId} retrieval`), `run ${runId} retrieval`);
   return {
     knn20Accuracy: read.number('knn20Accuracy'),
     knn200Accuracy: read.number('knn200Accuracy'),
     precisionAt10: read.number('precisionAt10'),
-    computedAt: read.date('computedAt'),
+    computedAt: read.optionalDate('computedAt') ?? finishedAt ?? read.date('computedAt'),
   };
 }
 
@@ -114,7 +118,14 @@ class FieldReader {
 
   /** Reads an ISO 8601 string or epoch milliseconds. */
   date(key: string): Date {
+    const value = this.optionalDate(key);
+    if (value === null) throw this.invalid(key, 'an ISO 8601 date');
+    return value;
+  }
+
+  optionalDate(key: string): Date | null {
     const value = this.object[key];
+    if (value === undefined || value === null) return null;
     const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw this.invalid(key, 'an ISO 8601 date');
     return date;

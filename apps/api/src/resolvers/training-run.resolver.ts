@@ -66,7 +66,7 @@ export class TrainingRunResolver {
 
   @FieldResolver(() => RetrievalMetrics, { nullable: true })
   retrieval(@Root() run: TrainingRunRow): RetrievalMetrics | null {
-    return parseRetrievalMetrics(run.id, run.retrieval);
+    return parseRetrievalMetrics(run.id, run.retrieval, run.finishedAt);
   }
 
   @FieldResolver(() => [EpochMetric], { complexity: perItemCost(() => UNSIZED_LIST_ESTIMATE) })
