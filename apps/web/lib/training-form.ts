@@ -61,10 +61,15 @@ export const PRESET_OPTIONS: readonly (ChoiceOption & { description: string })[]
   },
 ];
 
-/** TensorFlow.js backends; an empty value lets the worker choose its default. */
+/**
+ * TensorFlow.js backends of @dim/dim-model (BACKEND_CHOICES), which the API accepts. An
+ * empty value sends null, and the worker picks the fastest available one.
+ */
 export const BACKEND_OPTIONS: readonly ChoiceOption[] = [
-  { value: '', label: "Worker's default" },
-  { value: 'tensorflow', label: 'tensorflow (native, @tensorflow/tfjs-node)' },
+  { value: '', label: "Worker's choice" },
+  { value: 'auto', label: 'auto (fastest available)' },
+  { value: 'tensorflow-gpu', label: 'tensorflow-gpu (native, CUDA)' },
+  { value: 'tensorflow', label: 'tensorflow (native)' },
   { value: 'wasm', label: 'wasm' },
   { value: 'cpu', label: 'cpu (plain JavaScript, slowest)' },
 ];

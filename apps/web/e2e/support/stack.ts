@@ -159,7 +159,8 @@ async function prepareDatabase(workDir: string, cleanups: (() => Promise<void>)[
 
 /**
  * Queue a run through the API, as the dashboard does, then write pixel-derived embeddings
- * for it, which marks it completed. No model is trained, so the run has no epoch metrics.
+ * for it, which marks it completed. No model is trained, so the run has no epoch metrics
+ * and no backend.
  */
 async function createCompletedRun(apiUrl: string, pool: pg.Pool, imageIds: number[], images: ImageSet[]): Promise<number> {
   const embeddings = images.map(pixelBlockEmbeddings);
@@ -177,6 +178,9 @@ async function createCompletedRun(apiUrl: string, pool: pg.Pool, imageIds: numbe
     vectors.set(part.vectors, offset);
     offset += part.vectors.length;
   }
+  // The test stands in for the worker, which claims a run and moves it to "embedding"
+  // before it writes the vectors; writeRunEmbeddings accepts runs in that state only.
+  await pool.query(`UPDATE training_runs SET status = 'embedding', started_at = now() WHERE id = $1`, [startTraining.id]);
   await writeRunEmbeddings(pool, startTraining.id, Int32Array.from(imageIds), vectors, dim);
   return startTraining.id;
 }
