@@ -11,7 +11,7 @@ export const MAX_K = 1000;
 
 /**
  * Smallest hnsw.ef_search of a nearest query; the value used is max(400, k + 50), capped at
- * pgvector's limit of 1000. With m = 16 and ef_construction = 64 this measured recall@10 of
+ * pgvector's limit of 1000. With m = 16 and ef_construction = 128 this measured recall@10 of
  * 0.99 or more on clustered synthetic embeddings (test/neighbours.test.ts and the benchmark).
  */
 const BASE_EF_SEARCH = 400;
