@@ -329,7 +329,12 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
     ])('rejects image id %s', async (id, status, code) => {
       const response = await fetch(`${server.url}/images/${id}.png`);
       expect(response.status).toBe(status);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message).toContain(id);
+      const requestId = response.headers.get('x-request-id');
+      const logged = logs.lines.find((line) => line.requestId === requestId && line.msg === 'HTTP request rejected');
+      expect(logged?.status).toBe(status);
     });
   });
 

@@ -93,7 +93,11 @@ export function createRouter(options: RouterOptions): RequestListener {
       })
       .finally(() => {
         const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
-        logger.debug({ requestId, method: req.method, url: req.url, status: res.statusCode, durationMs }, 'HTTP request');
+        const fields = { requestId, method: req.method, url: req.url, status: res.statusCode, durationMs };
+        // Rejected requests (bad image ids, unknown paths, oversized bodies) are logged at info
+        // level; the many successful PNG and health requests only at debug level.
+        if (res.statusCode >= 400) logger.info(fields, 'HTTP request rejected');
+        else logger.debug(fields, 'HTTP request');
       });
   };
 }
