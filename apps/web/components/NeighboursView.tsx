@@ -42,7 +42,7 @@ export function NeighboursView() {
   const noEmbeddings = runsResult.data !== undefined && searchableRuns.length === 0;
 
   // Without a completed run the API can only return an error, and the empty state below
-  // already tells the user what to do.
+  // already shows the next step.
   const [neighboursResult] = useQuery({
     query: NEIGHBOURS_QUERY,
     variables: { id: state.imageId ?? 0, k: state.k, runId: state.runId },

@@ -27,7 +27,7 @@ export function RunDetailView({ runId }: { runId: number }) {
     variables: { id: runId },
     requestPolicy: 'network-only',
   });
-  const run = useLastDefined(result.data?.trainingRun ?? undefined);
+  const run = useLastDefined(result.data?.trainingRun ?? undefined, runId);
   const active = run ? isActiveStatus(run.status) : false;
 
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);

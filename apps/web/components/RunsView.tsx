@@ -23,7 +23,7 @@ export function RunsView() {
     variables: { page: { offset: (page - 1) * RUNS_PER_PAGE, limit: RUNS_PER_PAGE } },
     requestPolicy: 'network-only',
   });
-  const runs = useLastDefined(result.data?.trainingRuns);
+  const runs = useLastDefined(result.data?.trainingRuns, page);
   const polling = runs ? hasActiveRun(runs) : false;
 
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);

@@ -178,8 +178,9 @@ async function createCompletedRun(apiUrl: string, pool: pg.Pool, imageIds: numbe
     vectors.set(part.vectors, offset);
     offset += part.vectors.length;
   }
-  // The test stands in for the worker, which claims a run and moves it to "embedding"
-  // before it writes the vectors; writeRunEmbeddings accepts runs in that state only.
+  // The test does the worker's part here. The worker moves a claimed run to "embedding"
+  // before it writes the vectors, because writeRunEmbeddings accepts only runs that are
+  // running or embedding.
   await pool.query(`UPDATE training_runs SET status = 'embedding', started_at = now() WHERE id = $1`, [startTraining.id]);
   await writeRunEmbeddings(pool, startTraining.id, Int32Array.from(imageIds), vectors, dim);
   return startTraining.id;
