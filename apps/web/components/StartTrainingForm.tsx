@@ -46,15 +46,20 @@ export function StartTrainingForm({ datasets }: { datasets: Dataset[] }) {
   const [mutation, startTraining] = useMutation(START_TRAINING_MUTATION);
   const summaryRef = useRef<HTMLDivElement>(null);
 
+  // Counts rejected submissions; each one moves focus to the error summary.
+  const [rejections, setRejections] = useState(0);
+
   const selectedDataset = datasets.find((dataset) => dataset.name === values.datasetName);
-  const invalidCount = Object.keys(errors).length + (tokenError ? 1 : 0);
+  const invalidFields = (Object.entries(errors) as [TrainingField, string | undefined][]).filter(([, message]) => message);
+  const invalidCount = invalidFields.length + (tokenError ? 1 : 0);
 
   // Moving focus to the summary lets keyboard and screen-reader users find the problems.
+  // It happens after a rejected submission only, not while the user corrects a field.
   useEffect(() => {
-    if (invalidCount > 0 || formErrors.length > 0) {
+    if (rejections > 0) {
       summaryRef.current?.focus();
     }
-  }, [invalidCount, formErrors]);
+  }, [rejections]);
 
   const setValue = (field: TrainingField, value: string) => {
     setValues((previous) => ({ ...previous, [field]: value }));
@@ -72,6 +77,7 @@ export function StartTrainingForm({ datasets }: { datasets: Dataset[] }) {
     setErrors(validation);
     setTokenError(missingToken);
     if (Object.keys(validation).length > 0 || missingToken) {
+      setRejections((count) => count + 1);
       return;
     }
 
@@ -82,11 +88,12 @@ export function StartTrainingForm({ datasets }: { datasets: Dataset[] }) {
     if (response.error) {
       if (hasErrorCode(response.error, 'UNAUTHENTICATED') || hasErrorCode(response.error, 'FORBIDDEN')) {
         setTokenError(response.error.graphQLErrors.map((graphQLError) => graphQLError.message).join(' '));
-        return;
+      } else {
+        const mapped = mapErrorsToFields(response.error, TRAINING_FIELDS, API_URL);
+        setErrors(mapped.fieldErrors);
+        setFormErrors(mapped.otherErrors);
       }
-      const mapped = mapErrorsToFields(response.error, TRAINING_FIELDS, API_URL);
-      setErrors(mapped.fieldErrors);
-      setFormErrors(mapped.otherErrors);
+      setRejections((count) => count + 1);
       return;
     }
     if (response.data) {
@@ -107,21 +114,19 @@ export function StartTrainingForm({ datasets }: { datasets: Dataset[] }) {
               : `Fix ${invalidCount} ${invalidCount === 1 ? 'field' : 'fields'} before starting the run.`}
           </p>
           <ul>
-              {formErrors.map((message) => (
-                <li key={message}>{message}</li>
-              ))}
-              {(Object.entries(errors) as [TrainingField, string | undefined][])
-                .filter(([, message]) => message)
-                .map(([field, message]) => (
-                  <li key={field}>
-                    <a href={`#field-${field}`}>{TRAINING_FIELD_TEXT[field].label}</a>: {message}
-                  </li>
-                ))}
-              {tokenError ? (
-                <li>
-                  <a href={`#${TOKEN_INPUT_ID}`}>Admin token</a>: {tokenError}
-                </li>
-              ) : null}
+            {formErrors.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+            {invalidFields.map(([field, message]) => (
+              <li key={field}>
+                <a href={`#field-${field}`}>{TRAINING_FIELD_TEXT[field].label}</a>: {message}
+              </li>
+            ))}
+            {tokenError ? (
+              <li>
+                <a href={`#${TOKEN_INPUT_ID}`}>Admin token</a>: {tokenError}
+              </li>
+            ) : null}
           </ul>
         </div>
       ) : null}
