@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { conv2d } from './conv2d';
+import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from './conv2d_grad';
 import { maxRelativeError, onBackend, randomTensor } from './testing';
 
 type Case = { input: [number, number]; kernel: number; stride: number; pad: 'valid' | 'same' };
@@ -54,6 +55,25 @@ describe('conv2d', () => {
       expect(maxRelativeError(actual.dx, reference.dx)).toBeLessThan(1e-4);
       expect(maxRelativeError(actual.dFilter, reference.dFilter)).toBeLessThan(1e-4);
     });
+  });
+
+  // conv2d uses these functions only on WASM, so they are also checked on cpu directly. With
+  // loss = sum(conv(x, f) * weights), dy equals weights.
+  test.each(cases)('forward-conv gradients on cpu: $input k$kernel s$stride $pad', async ({ input, kernel, stride, pad }) => {
+    const { expected, actual } = await onBackend('cpu', () => {
+      const x = randomTensor([2, input[0], input[1], 3], 1) as tf.Tensor4D;
+      const filter = randomTensor([kernel, kernel, 3, 5], 2) as tf.Tensor4D;
+      const reference = gradients((a, b) => tf.conv2d(a, b, stride, pad), x, filter, 3);
+      const geometry = convGeometry(x.shape, filter.shape, stride, pad);
+      const dy = randomTensor([2, geometry.outHeight, geometry.outWidth, 5], 3) as tf.Tensor4D;
+      return {
+        expected: reference,
+        actual: { dx: conv2dInputGrad(dy, filter, geometry).dataSync(), dFilter: conv2dFilterGrad(x, dy, geometry).dataSync() },
+      };
+    });
+
+    expect(maxRelativeError(actual.dx, expected.dx)).toBeLessThan(1e-4);
+    expect(maxRelativeError(actual.dFilter, expected.dFilter)).toBeLessThan(1e-4);
   });
 
   test('rejects invalid strides and pad', () => {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import '../backend/gradients';
-import { NATIVE_TF_BACKEND } from '../backend/native';
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry, type Padding } from './conv2d_grad';
 
 /**
@@ -11,6 +10,15 @@ import { conv2dFilterGrad, conv2dInputGrad, convGeometry, type Padding } from '.
  */
 export const DIM_CONV2D = 'DimConv2D';
 
+/**
+ * Backends whose gradients run as forward convolutions. The others use their own
+ * Conv2DBackpropInput and Conv2DBackpropFilter kernels: native TensorFlow has fast ones, and on
+ * the pure JavaScript backend the stock input gradient beat the forward convolution 2-3x in
+ * tools/src/bench/kernels.ts. WASM has no Conv2DBackpropFilter, and its Conv2DBackpropInput was
+ * 4-18x slower than the forward convolution on the encoder layers.
+ */
+const FORWARD_GRADIENT_BACKENDS = new Set(['wasm']);
+
 interface DimConv2DAttrs {
   strides: number;
   pad: Padding;
@@ -19,8 +27,8 @@ interface DimConv2DAttrs {
 /**
  * 2-D convolution used by every model in this library: NHWC input, HWIO filter, no dilation.
  *
- * The forward pass is the backend's Conv2D. The gradients are native on TensorFlow backends
- * and forward convolutions or matrix products everywhere else (see conv2d_grad.ts). They are
+ * The forward pass is the backend's Conv2D. On WASM the gradients are forward convolutions
+ * and matrix products (see conv2d_grad.ts), elsewhere the backend's backprop kernels. They are
  * evaluated lazily per input, so a convolution whose input is data computes no input gradient.
  */
 export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: Padding): tf.Tensor4D {
@@ -79,9 +87,7 @@ tf.registerGradient({
     const { strides, pad } = attrs as unknown as DimConv2DAttrs;
     const dy4d = dy as tf.Tensor4D;
 
-    // NOTE: this branch needs tfjs-node, which cannot be installed on the development machine, so
-    // it has run in no test. It mirrors tfjs-core's own Conv2D gradient.
-    if (tf.getBackend() === NATIVE_TF_BACKEND) {
+    if (!FORWARD_GRADIENT_BACKENDS.has(tf.getBackend())) {
       const inputAttrs = { strides, pad, dataFormat: 'NHWC', inputShape: x.shape } as unknown as tf.NamedAttrMap;
       const filterAttrs = { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape } as unknown as tf.NamedAttrMap;
       return {
