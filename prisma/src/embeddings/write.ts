@@ -50,7 +50,7 @@ const INSERT_BATCH_ROWS = 5_000;
  * run's embeddings or all of them with their index. Rewriting a run that is not completed
  * yet (a worker retrying after a crash) replaces its rows.
  *
- * `vectors` holds `imageIds.length * dim` float32 values, row i at offset i * dim. Invalid
+ * `vectors` contains `imageIds.length * dim` float32 values, row i at offset i * dim. Invalid
  * vectors (NaN, infinite, all zero, wrong length) raise an error naming the image, and nothing
  * is stored.
  */
