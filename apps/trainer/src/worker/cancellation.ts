@@ -16,7 +16,7 @@ export interface CancellationWatcher {
 }
 
 /**
- * Polls training_runs.cancel_requested every `pollIntervalMs`. The training loop asks
+ * Polls training_runs.cancel_requested every `pollIntervalMs`. The training loop calls
  * `isRequested()` after every step, which must be synchronous and cheap, so the flag is
  * cached here. The job awaits `refreshIfDue()` between steps, so a cancellation stops the
  * run at the end of the first step that starts `pollIntervalMs` or more after it.

@@ -55,8 +55,12 @@ export class InvalidTrainingConfigError extends Error {
 }
 
 export interface ValidateTrainingConfigOptions {
-  /** The worker's data folder; the data set must be present there. */
-  readonly dataDir: string;
+  /**
+   * The workers' data folder; the data set must be present there. A caller without access
+   * to it (an API server on another machine) leaves it out, and the presence check then
+   * happens only in the worker, which fails the run when the data set is missing.
+   */
+  readonly dataDir?: string;
 }
 
 /**
@@ -109,7 +113,7 @@ export async function validateTrainingConfig(
   }
   checkSubsetSize(problems, config);
 
-  if (problems.length === 0) {
+  if (problems.length === 0 && options.dataDir !== undefined) {
     const missing = await findMissingDataset(config.datasetName, options.dataDir);
     if (missing !== null) problems.push(missing);
   }
@@ -118,7 +122,7 @@ export async function validateTrainingConfig(
 }
 
 /**
- * The folder a data set is read from under the worker's data folder. CIFAR-10 is found by
+ * Returns the folder a data set is read from under the worker's data folder. CIFAR-10 is found by
  * ensureCifar10 inside the data folder itself (cifar-10-batches-bin/ or the .tar.gz), and
  * Fashion-MNIST's four IDX files live in a fashion-mnist/ subfolder.
  */

@@ -8,10 +8,10 @@ export interface HeartbeatOptions {
   readonly intervalMs: number;
   readonly logger: Logger;
   /**
-   * Called once when the run no longer belongs to this worker: another worker's recovery
-   * took it over (this process stalled past the heartbeat timeout) or it left the active
-   * states, which is expected once the job itself has written a final status. Heartbeats
-   * stop after this call.
+   * Called once when the run no longer belongs to this worker. Either another worker's
+   * recovery took it over, because this process stalled past the heartbeat timeout, or the
+   * run left the active states, as it does once the job has written a final status.
+   * Heartbeats stop after this call.
    */
   readonly onLost: () => void;
 }

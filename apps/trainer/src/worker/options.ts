@@ -14,7 +14,7 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** Time between two looks for queued runs while idle, in ms. Default 2000. */
   readonly pollIntervalMs?: number;
-  /** What to do with runs of dead workers. Default 'resume'. */
+  /** Crash policy for runs of dead workers. Default 'resume'. */
   readonly onCrash?: CrashPolicy;
   /** Time between heartbeats of an active run, in ms. Default 10000. */
   readonly heartbeatIntervalMs?: number;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 
 /**
  * The training_runs.progress JSON. Field names match the RunProgress type of the GraphQL
- * schema; `phase` says which part of the run the numbers describe.
+ * schema; `phase` names the part of the run the numbers describe.
  */
 export interface RunProgress {
   readonly phase: 'training' | 'embedding';

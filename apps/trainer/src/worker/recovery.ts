@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 
 import { isProcessAlive, parseWorkerId, type WorkerIdentity } from './identity';
 
-/** What happens to a run whose worker died: queue it again to resume from its last checkpoint, or fail it. */
+/** Policy for a run whose worker died: queue it again to resume from its last checkpoint, or fail it. */
 export type CrashPolicy = 'resume' | 'fail';
 
 export interface RecoveryOptions {
@@ -100,7 +100,8 @@ async function applyCrashPolicy(
 ): Promise<RecoveredRun['action'] | null> {
   // A run whose cancellation was requested is cancelled, whatever the policy: resuming it
   // would only train until the first cancellation check.
-  const action: RecoveredRun['action'] = row.cancel_requested ? 'cancelled' : onCrash === 'resume' ? 'requeued' : 'failed';
+  let action: RecoveredRun['action'] = onCrash === 'resume' ? 'requeued' : 'failed';
+  if (row.cancel_requested) action = 'cancelled';
   const error = action === 'failed' ? `${capitalize(reason)}; WORKER_ON_CRASH=fail does not resume crashed runs.` : null;
 
   const updated = await db.$executeRaw`

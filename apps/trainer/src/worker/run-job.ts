@@ -36,7 +36,7 @@ export interface JobHandle {
   interrupt(): void;
 }
 
-/** Why a job stops before completing, in order of precedence. */
+/** Reason a job stops before completing; `stopReason()` checks them in this order. */
 type StopReason = 'lost' | 'cancelled' | 'interrupted';
 
 /** Minimum time between two progress log lines; the database gets updates more often. */
@@ -166,7 +166,10 @@ class Job {
     const latest = (await folder.listCheckpoints()).at(-1);
     if (latest) {
       this.model = await readCheckpointModel(latest.dir);
-      await folder.truncateAfter(latest.state);
+      // A crash between publishing a checkpoint folder and inserting its row leaves the
+      // folder unrecorded. The run resumes from that folder, so the table must list it.
+      const recorded = await this.store.latestCheckpoint();
+      if (recorded?.path !== latest.dir) await this.store.recordCheckpoint(latest.state.epoch, latest.state.step, latest.dir);
       this.logger.info(
         { checkpoint: latest.dir, epoch: latest.state.epoch, step: latest.state.step },
         'Resuming run from its last checkpoint',

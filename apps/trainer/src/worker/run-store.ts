@@ -73,7 +73,7 @@ export class RunStore {
     await this.db.checkpoint.create({ data: { runId: this.runId, epoch, step, path } });
   }
 
-  /** The checkpoint a resumed run starts from: the latest by epoch, then step. */
+  /** Returns the checkpoint a resumed run starts from: the latest by epoch, then step. */
   async latestCheckpoint(): Promise<{ epoch: number; step: number; path: string } | null> {
     return this.db.checkpoint.findFirst({
       where: { runId: this.runId },

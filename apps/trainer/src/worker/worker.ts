@@ -33,8 +33,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const identity = currentWorkerIdentity();
   const workerId = formatWorkerId(identity);
   const logger = settings.logger.child({ workerId });
-  // One connection carries the worker's traffic: a few small statements a second per job,
-  // and the embedding write, which holds its transaction's connection anyway.
+  // One connection is enough for the worker's traffic: a few small statements a second per
+  // job, plus the embedding write, which keeps one connection for its transaction.
   // NOTE: it also keeps the worker's own statements from interleaving on the embedded PGlite
   // server, whose pglite-socket multiplexer (0.2.17) can mix up extended-protocol messages of
   // concurrent connections.
@@ -120,7 +120,7 @@ class WorkerLoop {
         }
         this.consecutiveErrors = 0;
       } catch (error) {
-        // The database may be restarting; keep polling rather than exit, and say so.
+        // The database may be restarting, so log the error and keep polling rather than exit.
         this.consecutiveErrors += 1;
         this.logger.error({ err: error, consecutiveErrors: this.consecutiveErrors }, 'Polling for queued runs failed; retrying');
       }
@@ -163,15 +163,15 @@ class WorkerLoop {
     await this.recover();
   }
 
+  /** Waits `ms`, or less when `wake` is called (a job finished or the worker is stopping). */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wake = undefined;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

@@ -70,6 +70,12 @@ describe('validateTrainingConfig', () => {
     expect(problem).toContain(emptyDir);
   });
 
+  it('skips the presence check without dataDir', async () => {
+    const config = await validateTrainingConfig({ datasetName: 'fashion-mnist' }, {});
+
+    expect(config.datasetName).toBe('fashion-mnist');
+  });
+
   it('names the missing Fashion-MNIST files', async () => {
     await writeFile(path.join(emptyDir, 'placeholder'), '');
     const [problem] = await problemsOf({ datasetName: 'fashion-mnist' }, emptyDir);

@@ -21,8 +21,8 @@ export const REGISTERED_TRAIN_IMAGES = 64;
 export const REGISTERED_TEST_IMAGES = 32;
 
 /**
- * A short training run: 4 steps of 16 images an epoch on the paper preset, which takes
- * seconds a step on the WASM backend of a 2-core machine.
+ * A short training run: 4 steps of 16 images an epoch on the paper preset. One step took
+ * 7 to 13 s on the WASM backend with 2 shared CPU cores, measured while writing these tests.
  */
 export const SHORT_RUN = { datasetName: 'cifar10', preset: 'paper', epochs: 1, batchSize: 16, subsetSize: 64, embeddingDim: 32 };
 
@@ -112,7 +112,7 @@ export class Harness {
     return data.trainingRun;
   }
 
-  /** The run's epoch metrics and checkpoints, read once a test has waited for the run. */
+  /** Reads the run's epoch metrics and checkpoints through the API, one query each. */
   async records(id: number): Promise<RunRecords> {
     const metrics = await this.graphql<{ trainingRun: Pick<RunRecords, 'metrics'> }>(
       'query Metrics($id: Int!) { trainingRun(id: $id) { metrics { epoch totalLoss imagesPerSecond } } }',
@@ -126,29 +126,34 @@ export class Harness {
   }
 
   /** Polls the run through the API until `done` holds; raises with the last state on timeout. */
-  async waitForRun(id: number, done: (run: RunView) => boolean, timeoutMs: number): Promise<RunView> {
+  async waitForRun(id: number, done: (run: RunView) => boolean, timeoutMs: number, pollIntervalMs = 250): Promise<RunView> {
     const deadline = Date.now() + timeoutMs;
     let run = await this.run(id);
     while (!done(run)) {
       if (Date.now() > deadline) {
         throw new Error(`Timed out after ${timeoutMs} ms waiting for run ${id}; last state: ${JSON.stringify(run)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
       run = await this.run(id);
     }
     return run;
   }
 
-  async waitForStatus(id: number, status: string, timeoutMs: number): Promise<RunView> {
-    return this.waitForRun(id, (run) => run.status === status || isFinal(run.status), timeoutMs);
+  async waitForStatus(id: number, status: string, timeoutMs: number, pollIntervalMs?: number): Promise<RunView> {
+    return this.waitForRun(id, (run) => run.status === status || isFinal(run.status), timeoutMs, pollIntervalMs);
   }
 
-  /** Starts `trainer worker` as a separate process against this harness's database. */
+  /**
+   * Starts `trainer worker` as a separate process against this harness's database. Node loads
+   * tsx with --import rather than through the tsx binary, which would run the CLI in a child
+   * process of its own, out of reach of the signals the tests send.
+   */
   spawnCliWorker(env: Record<string, string> = {}): WorkerProcess {
-    const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
     const child = spawn(
-      tsx,
+      process.execPath,
       [
+        '--import',
+        'tsx',
         'apps/trainer/src/cli.ts',
         'worker',
         '--database-url', this.database.url,

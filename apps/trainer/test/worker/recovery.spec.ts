@@ -120,7 +120,7 @@ describe.each(TEST_DATABASE_KINDS)('recoverAbandonedRuns on %s', (kind) => {
 
   it('recovers a run once when racing', async () => {
     const id = await insertActiveRun('other-host:1', HEARTBEAT_TIMEOUT_MS + 5_000);
-    // Two recoverers racing: the second sees the run already requeued and changes nothing.
+    // Two recoverers race: the second finds the run already requeued and changes nothing.
     const [first, second] = await Promise.all([recover('resume'), recover('fail')]);
 
     expect(first.length + second.length).toBe(1);
