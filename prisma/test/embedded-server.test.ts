@@ -53,6 +53,22 @@ describe('embedded database server', () => {
     expect(results).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
   });
 
+  // Parameters this large arrive in several TCP reads, which is when another connection's
+  // Parse could run between a client's Parse and Bind on PGlite's single backend.
+  test('keeps each connection\'s extended-query messages together', async () => {
+    const pool = new pg.Pool({ connectionString: owner.url, max: 8 });
+    const queries = Array.from({ length: 120 }, (_, i) =>
+      i % 3 === 0
+        ? pool.query<{ value: number }>('SELECT $1::int AS value', [i]).then((result) => result.rows[0].value)
+        : pool
+            .query<{ value: number }>('SELECT $1::int + length($2::text) - $3::int AS value', [i, 'x'.repeat(200_000 + i), 200_000 + i])
+            .then((result) => result.rows[0].value),
+    );
+    const results = await Promise.all(queries);
+    await pool.end();
+    expect(results).toEqual(Array.from({ length: 120 }, (_, i) => i));
+  });
+
   test('rejects a host other than loopback', async () => {
     await expect(startEmbeddedDatabase({ dataDir: path.join(dir, 'other'), host: '0.0.0.0', port: 0 })).rejects.toThrow('loopback');
   });

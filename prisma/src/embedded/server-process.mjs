@@ -12,11 +12,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
+import { groupExtendedProtocol } from './protocol-grouping.mjs';
+
 const options = JSON.parse(process.argv[2]);
 
 async function main() {
   const db = await PGlite.create({ dataDir: options.dataDir, extensions: { vector } });
   const server = new PGLiteSocketServer({ db, host: options.host, port: options.port, maxConnections: options.maxConnections });
+  groupExtendedProtocol(server.queryQueue);
   let port = options.port;
   server.addEventListener('listening', (event) => {
     port = event.detail.port;
