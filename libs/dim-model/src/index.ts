@@ -46,3 +46,4 @@ export {
   type StepLosses,
   type TrainStepOptions,
 } from './training-step';
+export * from './parallel';

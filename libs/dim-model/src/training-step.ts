@@ -23,6 +23,12 @@ import { samplePrior } from './prior-matching';
 export interface TrainStepOptions {
   /** Largest number of images per forward/backward pass; defaults to the whole batch. */
   readonly microBatchSize?: number;
+  /**
+   * Index of this call's first micro-batch within the whole step, default 0. Prior samples are
+   * seeded by (step, micro-batch index), so data-parallel replicas that each train one slice of
+   * a batch pass distinct indices to draw distinct samples.
+   */
+  readonly firstMicroBatchIndex?: number;
 }
 
 /** Losses of one step, averaged over the batch, before the update. */
@@ -91,7 +97,8 @@ export function computeStepGradients(
 
   microBatchSizes.forEach((size, index) => {
     const weight = size / batchSize;
-    const priorSeed = deriveSeed(model.config.seed, `prior/${model.stepCount}/${index}`);
+    const microBatchIndex = (options.firstMicroBatchIndex ?? 0) + index;
+    const priorSeed = deriveSeed(model.config.seed, `prior/${model.stepCount}/${microBatchIndex}`);
     const microBatch = computeMicroBatchGradients(model, images, offset, size, weight, priorSeed);
     offset += size;
 
