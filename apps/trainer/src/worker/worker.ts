@@ -118,11 +118,15 @@ class WorkerLoop {
         if (this.jobs.size < this.settings.concurrency) {
           claimed = await claimNextRun(this.db, this.workerId);
         }
+        if (this.consecutiveErrors > 0) this.logger.info({ failedPolls: this.consecutiveErrors }, 'Polling for queued runs works again');
         this.consecutiveErrors = 0;
       } catch (error) {
-        // The database may be restarting, so log the error and keep polling rather than exit.
+        // The database may be restarting, so keep polling rather than exit. An outage fails
+        // every poll, so only the first failure and every 30th after it are logged.
         this.consecutiveErrors += 1;
-        this.logger.error({ err: error, consecutiveErrors: this.consecutiveErrors }, 'Polling for queued runs failed; retrying');
+        if (this.consecutiveErrors % 30 === 1) {
+          this.logger.error({ err: error, consecutiveErrors: this.consecutiveErrors }, 'Polling for queued runs failed; retrying');
+        }
       }
 
       if (claimed) {
