@@ -2,13 +2,13 @@ import path from 'node:path';
 
 import { loadImageSet, takeSubset, type ImageSet } from '@dim/dataset';
 import { writeRunEmbeddings, type PrismaClient } from '@dim/db';
-import { createDimModel, disposeModel, selectBackend, type DimModel } from '@dim/dim-model';
+import { createDimModel, disposeModel, selectBackend, type BackendInfo, type DimModel } from '@dim/dim-model';
 import type { Logger } from 'pino';
 
 import { backendLogger } from '../commands/backend-log';
 import { readCheckpointModel, writeCheckpoint } from '../training/checkpoint-io';
-import { createDimTrainStep } from '../training/dim-step';
-import { runTrainingLoop, stepsPerEpoch, type CheckpointReason } from '../training/loop';
+import { createDimTrainStepper } from '../training/dim-step';
+import { runTrainingLoop, stepsPerEpoch, type CheckpointReason, type TrainingResult } from '../training/loop';
 import type { RunConfig } from '../training/run-config';
 import { RunFolder } from '../training/run-folder';
 import { initialLoopState, type LoopState } from '../training/types';
@@ -16,6 +16,7 @@ import { watchCancellation, type CancellationWatcher } from './cancellation';
 import type { ClaimedRun } from './claim';
 import { datasetDir, InvalidTrainingConfigError, validateTrainingConfig, type TrainingJobConfig } from './config';
 import { embedRegisteredImages } from './embedding';
+import { storeRetrievalQuality } from './retrieval';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import type { ResolvedWorkerOptions } from './options';
 import { embeddingProgress, trainingProgress, type RunSize } from './progress-estimate';
@@ -152,7 +153,7 @@ class Job {
     };
 
     const start = await this.prepareModel(folder, config, images, dir);
-    const trained = await this.train(folder, config, images, size, start);
+    const trained = await this.train(folder, config, images, size, start, backend);
     if (!trained) return;
 
     const stopReason = this.stopReason() ?? ((await this.cancellation.refresh()) ? 'cancelled' : null);
@@ -210,7 +211,14 @@ class Job {
   }
 
   /** Trains until the configured epochs are done; returns false when the job stopped early. */
-  private async train(folder: RunFolder, config: TrainingJobConfig, images: ImageSet, size: RunSize, start: LoopState): Promise<boolean> {
+  private async train(
+    folder: RunFolder,
+    config: TrainingJobConfig,
+    images: ImageSet,
+    size: RunSize,
+    start: LoopState,
+    backend: BackendInfo,
+  ): Promise<boolean> {
     const model = this.model!;
     if (start.epoch >= config.epochs) {
       this.logger.info({ epochs: start.epoch }, 'Training already finished before the restart; embedding');
@@ -218,45 +226,58 @@ class Job {
     }
 
     this.progress.report(trainingProgress(size, start, Math.min(start.epoch + 1, config.epochs), start.step));
+    const stepper = await createDimTrainStepper(model, {
+      backend,
+      workers: this.context.settings.trainWorkers ?? undefined,
+      log: backendLogger(this.logger),
+    });
     const save = async (state: LoopState, reason: CheckpointReason): Promise<void> => {
       // After losing the run, nothing may be written: the new owner is resuming from these files.
       if (this.lost) return;
+      await stepper.syncModel();
       const checkpoint = await writeCheckpoint(folder, model, state);
       await this.store.recordCheckpoint(state.epoch, state.step, checkpoint);
       this.logger.info({ checkpoint, epoch: state.epoch, step: state.step, reason }, 'Checkpoint saved');
     };
 
-    const result = await runTrainingLoop({
-      images,
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      trainStep: createDimTrainStep(model),
-      checkpoint: { everyEpochs: config.checkpointEvery, save },
-      start,
-      shouldStop: () => this.stopReason() !== null,
-      onStep: async (event) => {
-        this.progress.report(trainingProgress(size, event.state, event.epoch, event.step));
-        await this.betweenSteps();
-      },
-      onEpoch: async (metrics) => {
-        await this.store.recordEpochMetric({
-          epoch: metrics.epoch,
-          totalLoss: metrics.losses.total,
-          localLoss: metrics.losses.local,
-          globalLoss: metrics.losses.global,
-          priorLoss: metrics.losses.prior,
-          discriminatorLoss: metrics.losses.discriminator,
-          imagesPerSecond: metrics.imagesPerSecond,
-          durationSeconds: metrics.seconds,
-        });
-        await this.progress.flush();
-        this.logger.info(
-          { epoch: metrics.epoch, epochs: config.epochs, losses: metrics.losses, imagesPerSecond: metrics.imagesPerSecond, seconds: metrics.seconds },
-          'Epoch finished',
-        );
-      },
-    });
+    let result: TrainingResult;
+    try {
+      result = await runTrainingLoop({
+        images,
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        trainStep: stepper.trainStep,
+        checkpoint: { everyEpochs: config.checkpointEvery, save },
+        start,
+        shouldStop: () => this.stopReason() !== null,
+        onStep: async (event) => {
+          this.progress.report(trainingProgress(size, event.state, event.epoch, event.step));
+          await this.betweenSteps();
+        },
+        onEpoch: async (metrics) => {
+          await this.store.recordEpochMetric({
+            epoch: metrics.epoch,
+            totalLoss: metrics.losses.total,
+            localLoss: metrics.losses.local,
+            globalLoss: metrics.losses.global,
+            priorLoss: metrics.losses.prior,
+            discriminatorLoss: metrics.losses.discriminator,
+            imagesPerSecond: metrics.imagesPerSecond,
+            durationSeconds: metrics.seconds,
+          });
+          await this.progress.flush();
+          this.logger.info(
+            { epoch: metrics.epoch, epochs: config.epochs, losses: metrics.losses, imagesPerSecond: metrics.imagesPerSecond, seconds: metrics.seconds },
+            'Epoch finished',
+          );
+        },
+      });
+      // Replica workers train their own copies, and embedding reads this thread's model.
+      await stepper.syncModel();
+    } finally {
+      await stepper.dispose();
+    }
 
     if (result.stopped) {
       await this.stop(this.stopReason() ?? 'interrupted');
@@ -300,6 +321,14 @@ class Job {
       { embeddings: result.count, dim: embeddings.dim, embedSeconds: (performance.now() - embedStart) / 1000, method: result.method },
       'Run completed',
     );
+
+    // The run is already complete and queryable; a failure here only leaves its retrieval
+    // figures empty, so it is logged rather than failing the run.
+    try {
+      await storeRetrievalQuality(this.context.db, this.run, embeddings, this.logger);
+    } catch (error) {
+      this.logger.error({ err: error }, `Retrieval quality not computed: ${(error as Error).message}`);
+    }
   }
 
   private async lastTrainingLosses(): Promise<Pick<RunProgress, 'totalLoss' | 'localLoss' | 'globalLoss' | 'priorLoss'>> {

@@ -17,7 +17,8 @@ export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const CIFAR_DATA_DIR = process.env.CIFAR10_DATA_DIR ?? path.resolve(REPO_ROOT, '../shared/data');
 
 /** Registered images: enough for a 64-image training subset and a retrieval check. */
-export const REGISTERED_TRAIN_IMAGES = 64;
+// Above 200 so the worker computes kNN accuracy at k = 200 after a run completes.
+export const REGISTERED_TRAIN_IMAGES = 256;
 export const REGISTERED_TEST_IMAGES = 32;
 
 /**
