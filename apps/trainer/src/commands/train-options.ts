@@ -29,6 +29,8 @@ export interface TrainOptions {
   readonly out?: string;
   readonly backend: BackendChoice;
   readonly microBatchSize?: number;
+  /** Threads that train; undefined picks `defaultWorkerCount` of the backend. */
+  readonly workers?: number;
   readonly resume?: string;
 }
 
@@ -97,6 +99,11 @@ export function createTrainCommand(run: (options: TrainOptions, command: Command
         .default('auto'),
     )
     .option('--micro-batch-size <n>', 'largest number of images a forward/backward pass, to bound memory (default: the whole batch)', integerOption('--micro-batch-size', MIN_BATCH_SIZE))
+    .option(
+      '--workers <n>',
+      'threads that train, each with a model replica and a slice of every batch; wasm and cpu backends only (default: one per core on wasm and cpu, 1 on native backends)',
+      integerOption('--workers', 1),
+    )
     .option('--resume <path>', 'continue a run from its run folder (newest checkpoint) or from one checkpoint folder')
     .action(async (options: TrainOptions, command: Command) => run(options, command));
 }

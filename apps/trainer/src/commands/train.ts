@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 import type { Logger } from '../logger';
 import { writeCheckpoint } from '../training/checkpoint-io';
-import { createDimTrainStep } from '../training/dim-step';
+import { createDimTrainStepper } from '../training/dim-step';
 import { runTrainingLoop, stepsPerEpoch, type CheckpointReason } from '../training/loop';
 import type { RunConfig } from '../training/run-config';
 import type { RunFolder } from '../training/run-folder';
@@ -98,6 +98,13 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
     inputShape: config.model.inputShape,
   }).trainingStep;
   const reporter = new TrainRunReporter(run, config, steps, stepFlopsPerImage, prepared.previousEpochs, start, logger);
+  const stepper = await createDimTrainStepper(model, {
+    backend,
+    workers: options.workers,
+    microBatchSize: config.training.microBatchSize,
+    log: backendLogger(logger),
+  });
+  const saveCheckpoint = checkpointSaver(run, model, config, reporter, logger);
   const signals = watchStopSignals(logger, () => reporter.progress.stop());
 
   try {
@@ -107,8 +114,14 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
       epochs: config.training.epochs,
       batchSize: config.training.batchSize,
       seed: config.training.seed,
-      trainStep: createDimTrainStep(model, config.training.microBatchSize),
-      checkpoint: { everyEpochs: config.training.checkpointEveryEpochs, save: checkpointSaver(run, model, config, reporter, logger) },
+      trainStep: stepper.trainStep,
+      checkpoint: {
+        everyEpochs: config.training.checkpointEveryEpochs,
+        save: async (state, reason) => {
+          await stepper.syncModel();
+          await saveCheckpoint(state, reason);
+        },
+      },
       start,
       shouldStop: signals.stopRequested,
       onEpochStart: (epoch, stepCount, state) => reporter.onEpochStart(epoch, stepCount, state),
@@ -135,5 +148,6 @@ export async function runTrain(options: TrainOptions, command: Command, logger: 
     throw error;
   } finally {
     signals.dispose();
+    await stepper.dispose();
   }
 }

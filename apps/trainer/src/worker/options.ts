@@ -24,6 +24,8 @@ export interface WorkerOptions {
   readonly progressIntervalMs?: number;
   /** Time between two reads of cancel_requested during a run, in ms. Default 1000. */
   readonly cancelPollIntervalMs?: number;
+  /** Threads that train each run. Default null: one per core on wasm and cpu, 1 on native backends. */
+  readonly trainWorkers?: number | null;
   readonly logger?: Logger;
 }
 
@@ -53,6 +55,7 @@ export const WORKER_ENV = {
   heartbeatTimeoutMs: 'WORKER_HEARTBEAT_TIMEOUT_MS',
   progressIntervalMs: 'WORKER_PROGRESS_INTERVAL_MS',
   cancelPollIntervalMs: 'WORKER_CANCEL_POLL_INTERVAL_MS',
+  trainWorkers: 'TRAIN_WORKERS',
 } as const;
 
 /** Fills defaults and rejects values that would make the worker misbehave. */
@@ -68,6 +71,7 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: Logger): Re
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? WORKER_DEFAULTS.heartbeatTimeoutMs,
     progressIntervalMs: options.progressIntervalMs ?? WORKER_DEFAULTS.progressIntervalMs,
     cancelPollIntervalMs: options.cancelPollIntervalMs ?? WORKER_DEFAULTS.cancelPollIntervalMs,
+    trainWorkers: options.trainWorkers ?? null,
     logger: options.logger ?? logger,
   };
 
@@ -79,6 +83,9 @@ export function resolveWorkerOptions(options: WorkerOptions, logger: Logger): Re
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new Error(`Invalid worker option ${key} ${value}: it must be a positive integer (env ${WORKER_ENV[key]}).`);
     }
+  }
+  if (resolved.trainWorkers !== null && (!Number.isSafeInteger(resolved.trainWorkers) || resolved.trainWorkers < 1)) {
+    throw new Error(`Invalid worker option trainWorkers ${resolved.trainWorkers}: it must be a positive integer (env ${WORKER_ENV.trainWorkers}).`);
   }
   parseCrashPolicy(resolved.onCrash);
   if (resolved.heartbeatTimeoutMs < 3 * resolved.heartbeatIntervalMs) {
@@ -106,6 +113,7 @@ export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Part
     const text = env[WORKER_ENV[key]];
     if (text) options[key] = parseInteger(text, WORKER_ENV[key]);
   }
+  if (env[WORKER_ENV.trainWorkers]) options.trainWorkers = parseInteger(env[WORKER_ENV.trainWorkers]!, WORKER_ENV.trainWorkers);
   return options;
 }
 
