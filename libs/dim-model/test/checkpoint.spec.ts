@@ -5,9 +5,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { createDimModel, disposeModel, loadCheckpoint, saveCheckpoint, trainStep, type DimModel } from '../src';
-import { randomImages, useCpuBackend } from './helpers';
+import { randomImages, useTestBackend } from './helpers';
 
-useCpuBackend();
+useTestBackend();
 
 const SLOW_TEST_TIMEOUT_MS = 900_000;
 

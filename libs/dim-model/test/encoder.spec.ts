@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { createDimModel, disposeModel, flopsPerImage, inferEncoderShapes, PRESETS } from '../src';
 import { applyEncoder } from '../src/encoder';
-import { randomImages, useCpuBackend } from './helpers';
+import { randomImages, useTestBackend } from './helpers';
 
-useCpuBackend();
+useTestBackend();
 
 describe('encoder shapes', () => {
   it.each([

@@ -1,10 +1,16 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Selects the pure-JS CPU backend for the calling test file. */
-export function useCpuBackend(): void {
+import { parseBackendChoice, selectBackend } from '../src/backend';
+
+/**
+ * Selects the backend of the calling test file: DIM_TEST_BACKEND, default wasm. The model
+ * tests run on WASM with this library's gradient kernels because the pure-JS backend trains
+ * the paper preset about 20 times slower, too slow for a 2-core CI machine. The kernels
+ * themselves are checked against the pure-JS backend in src/ops.
+ */
+export function useTestBackend(): void {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await selectBackend({ backend: parseBackendChoice(process.env.DIM_TEST_BACKEND ?? 'wasm'), log: () => undefined });
   });
 }
 

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { derangeBatch, jsdMutualInformation, splitIntoMicroBatches } from '../src';
-import { useCpuBackend } from './helpers';
+import { useTestBackend } from './helpers';
 
-useCpuBackend();
+useTestBackend();
 
 describe('derangeBatch', () => {
   it.each([2, 3, 8])('pairs each of %i images with another image exactly once', (batchSize) => {

@@ -8,9 +8,9 @@ import {
   trainStep,
   type StepGradients,
 } from '../src';
-import { maxAbsDifference, randomImages, useCpuBackend } from './helpers';
+import { maxAbsDifference, randomImages, useTestBackend } from './helpers';
 
-useCpuBackend();
+useTestBackend();
 
 // A paper-preset step at batch 8 takes several seconds of CPU time, and these tests run a few dozen.
 const SLOW_TEST_TIMEOUT_MS = 900_000;
