@@ -8,14 +8,18 @@
 import { createApiServer } from '@dim/api';
 import { ensureCifar10, loadImageSet } from '@dim/dataset';
 import { createPool, migrateDatabase, registerDataset, resolveDatabase } from '@dim/db';
-import { startWorker } from '@dim/trainer/src/worker/worker';
 import pino from 'pino';
 
 import { ConfigError, loadLauncherConfig, type LauncherConfig } from './config';
 import { startDashboard, type Dashboard } from './dashboard';
 import { queueDemoRunIfNeeded } from './demo-run';
+import { startWorkerProcess } from './worker-process';
 
-const logger = pino({ name: 'dim-start', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+// Readable lines for a person at a terminal, JSON lines when stderr goes to a file or a collector.
+const logger = pino(
+  { name: 'dim-start', level: process.env.LOG_LEVEL ?? 'info' },
+  process.stderr.isTTY ? pino.transport({ target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } }) : pino.destination(2),
+);
 
 async function main(): Promise<void> {
   const config = loadLauncherConfig();
@@ -55,12 +59,7 @@ async function main(): Promise<void> {
   stops.push(api.stop);
   logger.info({ url: api.graphqlUrl }, 'API listening');
 
-  const worker = await startWorker({
-    databaseUrl: database.url,
-    runsDir: config.runsDir,
-    dataDir: config.dataDir,
-    logger: logger.child({ component: 'worker' }),
-  });
+  const worker = startWorkerProcess({ databaseUrl: database.url, dataDir: config.dataDir, runsDir: config.runsDir, logger });
   stops.push(() => worker.stop());
 
   const runId = await queueDemoRunIfNeeded(api.graphqlUrl, config, logger);
