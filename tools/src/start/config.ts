@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import path from 'node:path';
 
 /** Repository root: tools/src/start/ is three levels down. */
@@ -36,14 +37,23 @@ export interface LauncherConfig {
 
 export class ConfigError extends Error {}
 
-/** Loads .env (values already in the environment win), then reads and checks every setting. */
-export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env): LauncherConfig {
-  const envFile = path.join(REPO_ROOT, '.env');
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+/**
+ * Loads `root`/.env into `env` (values already set win), then reads and checks every setting.
+ * Relative paths count from `root`, the repository root unless a test passes another folder.
+ */
+export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env, root: string = REPO_ROOT): LauncherConfig {
+  const envFile = path.join(root, '.env');
+  if (existsSync(envFile)) {
+    for (const [name, value] of Object.entries(parseEnv(readFileSync(envFile, 'utf8')))) {
+      if (env[name] === undefined) env[name] = value;
+    }
+  }
 
-  const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR?.trim() || 'data');
-  const runsDir = path.resolve(REPO_ROOT, env.RUNS_DIR?.trim() || 'runs');
+  const dataDir = path.resolve(root, env.DATA_DIR?.trim() || 'data');
+  const runsDir = path.resolve(root, env.RUNS_DIR?.trim() || 'runs');
   const token = env.ADMIN_TOKEN?.trim();
+  // The API rejects shorter tokens; saying so here names the variable to fix.
+  if (token && token.length < 16) throw new ConfigError(`ADMIN_TOKEN must have at least 16 characters, got ${token.length}.`);
 
   return {
     dataDir,
@@ -52,7 +62,7 @@ export function loadLauncherConfig(env: NodeJS.ProcessEnv = process.env): Launch
     runsDir,
     apiPort: readInteger(env, 'API_PORT', 4000, 1, 65535),
     webPort: readInteger(env, 'WEB_PORT', 3000, 1, 65535),
-    adminToken: token || readOrCreateToken(path.join(REPO_ROOT, 'data', 'admin-token')),
+    adminToken: token || readOrCreateToken(path.join(root, 'data', 'admin-token')),
     adminTokenGenerated: !token,
     demo: {
       preset: readChoice(env, 'DEMO_PRESET', 'paper', ['paper', 'reference']),
