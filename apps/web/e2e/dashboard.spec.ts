@@ -216,9 +216,12 @@ describe('dashboard', () => {
     await page.waitForURL(`**/images?dataset=${stack.datasetId}`, { timeout: UI_TIMEOUT_MS });
     await page.getByText(`1–48 of ${total} ·`).first().waitFor({ timeout: UI_TIMEOUT_MS });
 
-    // NOTE: the split filter is not exercised here. The API's cost-limit plugin passes
-    // already coerced variables to getComplexity, which coerces them again, so any
-    // request with a Split enum in its variables fails with INTERNAL_SERVER_ERROR.
+    await page.getByLabel('Split').selectOption({ label: 'Test' });
+    await page.getByText(`1–48 of ${TEST_IMAGES} ·`).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByLabel('Split').selectOption({ label: 'Train and test' });
+    await page.getByText(`1–48 of ${total} ·`).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
     const { rows } = await stack.pool.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM images WHERE dataset_id = $1 AND label = 3`,
       [stack.datasetId],

@@ -32,10 +32,12 @@ export function costLimitPlugin({ schema, maxCost }: CostLimitOptions): ApolloSe
           const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {});
           if (coerced.errors) return;
 
+          // getComplexity coerces the variables itself, so it takes the raw ones: passing the
+          // coerced values coerced enum values twice (Split's TEST became 'test', then failed).
           const cost = getComplexity({
             schema,
             query: document,
-            variables: coerced.coerced,
+            variables: request.variables ?? {},
             operationName: request.operationName ?? undefined,
             estimators,
           });
