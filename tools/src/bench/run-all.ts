@@ -117,7 +117,7 @@ function planSteps(options: Options, trainedRun: TrainedRunInfo | undefined): St
     {
       name: 'train-throughput',
       benchmark: 'train-throughput',
-      args: quick ? [FAST_BACKENDS, '--batch=4', '--min-seconds=0'] : [FAST_BACKENDS, '--batch=16', '--min-seconds=20'],
+      args: quick ? [FAST_BACKENDS, '--batch=4', '--min-seconds=0', '--workers=1,2'] : [FAST_BACKENDS, '--batch=64', '--min-seconds=20', '--workers=1,2'],
     },
     {
       name: 'train-throughput-cpu',
