@@ -3,6 +3,8 @@
  *
  *   npx tsx apps/trainer/src/cli.ts train --dataset cifar10 --subset 5000 --epochs 2
  *   npx tsx apps/trainer/src/cli.ts search --checkpoint runs/<run> --index 7
+ *   npx tsx apps/trainer/src/cli.ts embed --checkpoint runs/<run>   (stores embeddings in the database)
+ *   npx tsx apps/trainer/src/cli.ts search --run latest --image-id 7
  *   npx tsx apps/trainer/src/cli.ts worker   (trains runs queued in the database)
  *
  * Results go to stdout as one JSON line, logs to stderr. Exit codes: 0 success, 1 a
@@ -11,6 +13,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 
+import { createEmbedCommand, runEmbed } from './commands/embed';
 import { createSearchCommand, runSearch } from './commands/search';
 import { createTrainCommand, runTrain } from './commands/train';
 import { createWorkerCommand, runWorker } from './commands/worker';
@@ -33,6 +36,7 @@ function buildProgram(getLogger: () => Logger): Command {
 
   program.addCommand(createTrainCommand((options, command) => runTrain(options, command, getLogger())).exitOverride());
   program.addCommand(createSearchCommand((options) => runSearch(options, getLogger())).exitOverride());
+  program.addCommand(createEmbedCommand((options) => runEmbed(options, getLogger())).exitOverride());
   program.addCommand(createWorkerCommand((options) => runWorker(options, getLogger())).exitOverride());
   return program;
 }

@@ -12,8 +12,9 @@ import {
   type Split,
 } from '@dim/dataset';
 import { BACKEND_CHOICES, DEFAULT_EMBED_BATCH_SIZE, disposeModel, selectBackend, type BackendChoice, type DimModel } from '@dim/dim-model';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
+import { searchRun } from '../database/search-run';
 import { drawNeighbourFigure, type FigureTile } from '../figure/neighbour-figure';
 import type { Logger } from '../logger';
 import { choiceOption, integerOption, UsageError } from '../options';
@@ -30,8 +31,11 @@ const POOLS = ['split', 'all'] as const;
 type Pool = (typeof POOLS)[number];
 
 export interface SearchOptions {
-  readonly checkpoint: string;
-  readonly index: number;
+  readonly checkpoint?: string;
+  readonly index?: number;
+  readonly run?: number | 'latest';
+  readonly imageId?: number;
+  readonly databaseUrl?: string;
   readonly split: Split;
   readonly pool: Pool;
   readonly k: number;
@@ -47,10 +51,14 @@ export function createSearchCommand(run: (options: SearchOptions) => Promise<voi
   return new Command('search')
     .description(
       'Find the images nearest to and farthest from a query image by L2 distance between embeddings, ' +
-        'and draw them as a PNG figure. Embeddings are cached in the run folder.',
+        'and draw them as a PNG figure. With --checkpoint the embeddings are computed from files and cached in the run folder; ' +
+        'with --run they are read from the database, where `embed` or the worker stored them.',
     )
-    .requiredOption('--checkpoint <path>', 'run folder (uses its newest checkpoint) or checkpoint folder')
-    .requiredOption('--index <n>', 'index of the query image within --split', integerOption('--index', 0))
+    .option('--checkpoint <path>', 'run folder (uses its newest checkpoint) or checkpoint folder')
+    .option('--index <n>', 'with --checkpoint: index of the query image within --split', integerOption('--index', 0))
+    .option('--run <id>', "search the database: training run id, or 'latest' for the newest completed run of the query's data set", runOption)
+    .option('--image-id <id>', 'with --run: id of the query image in the images table', integerOption('--image-id', 1))
+    .option('--database-url <url>', 'with --run: PostgreSQL connection string (env DATABASE_URL; default: the embedded database)')
     .addOption(new Option('--split <name>', 'split that contains the query image').argParser(choiceOption('--split', SPLITS)).default('test'))
     .addOption(
       new Option('--pool <name>', "images to rank: 'split' searches the query's split, 'all' searches train and test together")
@@ -58,7 +66,7 @@ export function createSearchCommand(run: (options: SearchOptions) => Promise<voi
         .default('split'),
     )
     .option('--k <n>', 'number of nearest and of farthest images to show', integerOption('--k', 1), 10)
-    .option('--out <file>', 'PNG file to write (default: <run folder>/search-<split>-<index>.png)')
+    .option('--out <file>', 'PNG file to write (default: <run folder>/search-<split>-<index>.png, or search-run-<run>-image-<id>.png with --run)')
     .option('--scale <n>', 'integer enlargement of each image in the figure', integerOption('--scale', 1), 4)
     .option('--data-dir <dir>', 'data set folder (default: the folder the run was trained from)')
     .addOption(
@@ -193,8 +201,42 @@ function locate(splits: readonly EncodedSplit[], row: number, distance?: number)
   };
 }
 
-/** Runs the `search` command. */
+function runOption(value: string): number | 'latest' {
+  if (value === 'latest') return value;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new InvalidArgumentError(`--run must be a run id (an integer of at least 1) or 'latest', got '${value}'.`);
+  }
+  return parsed;
+}
+
+/** Runs the `search` command: from the database with --run, from files with --checkpoint. */
 export async function runSearch(options: SearchOptions, logger: Logger): Promise<void> {
+  if (options.checkpoint !== undefined && options.run !== undefined) {
+    throw new UsageError('--checkpoint and --run cannot be combined: pass --checkpoint to search from files, or --run to search the database.');
+  }
+  if (options.run !== undefined) {
+    if (options.imageId === undefined) throw new UsageError("required option '--image-id <id>' not specified: --run needs the query's image id.");
+    if (options.index !== undefined) throw new UsageError('--index selects the query of --checkpoint; with --run pass --image-id.');
+    // The other file-search options have defaults and are ignored with --run; these two have
+    // none, so passing them is a sign of a mixed-up command.
+    if (options.dataDir !== undefined || options.limit !== undefined) {
+      throw new UsageError('--data-dir and --limit apply only with --checkpoint; --run reads the embeddings and pixels from the database.');
+    }
+    return searchRun({ run: options.run, imageId: options.imageId, k: options.k, scale: options.scale, out: options.out, databaseUrl: options.databaseUrl }, logger);
+  }
+  if (options.checkpoint === undefined) {
+    throw new UsageError("required option '--checkpoint <path>' not specified (or pass --run and --image-id to search the database).");
+  }
+  if (options.index === undefined) throw new UsageError("required option '--index <n>' not specified: --checkpoint needs the query's index.");
+  if (options.imageId !== undefined || options.databaseUrl !== undefined) {
+    throw new UsageError('--image-id and --database-url apply only with --run.');
+  }
+  return searchFiles({ ...options, checkpoint: options.checkpoint, index: options.index }, logger);
+}
+
+/** Searches with a checkpoint and the data set files, caching the embeddings in the run folder. */
+async function searchFiles(options: SearchOptions & { readonly checkpoint: string; readonly index: number }, logger: Logger): Promise<void> {
   let resolved: ResolvedCheckpoint;
   try {
     resolved = await resolveCheckpoint(options.checkpoint);
