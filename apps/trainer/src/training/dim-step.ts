@@ -40,7 +40,7 @@ export interface DimTrainStepper {
 
 export interface DimTrainStepperOptions {
   readonly backend: BackendInfo;
-  /** Threads to train on; default `defaultWorkerCount(backend.name)`, which is 1 for native backends. */
+  /** Threads to train on; default `defaultWorkerCount(backend.name, preset)`: 1 for native backends and light presets. */
   readonly workers?: number;
   readonly microBatchSize?: number;
   readonly log: LogFn;
@@ -54,7 +54,7 @@ export interface DimTrainStepperOptions {
 export async function createDimTrainStepper(model: DimModel, options: DimTrainStepperOptions): Promise<DimTrainStepper> {
   const { backend, microBatchSize, log } = options;
   const parallelBackend = backend.name === 'wasm' || backend.name === 'cpu' ? backend.name : null;
-  const workers = options.workers ?? defaultWorkerCount(backend.name);
+  const workers = options.workers ?? defaultWorkerCount(backend.name, model.config.preset);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new Error(`Invalid worker count ${workers}: expected an integer of at least 1.`);
   }

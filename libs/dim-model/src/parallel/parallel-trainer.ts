@@ -28,6 +28,8 @@ import { Worker } from 'node:worker_threads';
 import type { BackendInfo, BackendName, LogFn } from '../backend';
 import { deserializeModel, serializeModel, type CheckpointProgress } from '../checkpoint';
 import type { DimConfig } from '../config';
+import { flopsPerImage } from '../flops';
+import type { PresetName } from '../presets';
 import { disposeModel, type DimModel } from '../model';
 import { splitIntoMicroBatches, type StepLosses } from '../training-step';
 import type { FaultInjection, ReplicaReply, ReplicaRequestBody, ReplicaWorkerData, SerializedState } from './protocol';
@@ -73,9 +75,22 @@ export interface ParallelTrainer {
   dispose(): Promise<void>;
 }
 
-/** Returns `os.availableParallelism()` for WASM and CPU, which compute on one core each, else 1. */
-export function defaultWorkerCount(backend: BackendName): number {
-  return backend === 'wasm' || backend === 'cpu' ? os.availableParallelism() : 1;
+/**
+ * Training FLOPs per image above which replicas pay off. Measured on 2 cores (npm run bench,
+ * docs/benchmarks.md): the reference preset (7.3 GFLOP per image) trained 1.65 times faster on
+ * 2 WASM workers, while the paper preset (0.13 GFLOP) trained 14% slower, because gradient
+ * exchange and smaller slices cost more than its short steps save.
+ */
+const PARALLEL_MIN_TRAINING_FLOPS = 1e9;
+
+/**
+ * Returns `os.availableParallelism()` for WASM and CPU, which compute on one core each, when a
+ * training step is heavy enough to gain from replicas (see PARALLEL_MIN_TRAINING_FLOPS), else 1.
+ */
+export function defaultWorkerCount(backend: BackendName, preset?: PresetName): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1;
+  if (preset !== undefined && flopsPerImage(preset).trainingStep < PARALLEL_MIN_TRAINING_FLOPS) return 1;
+  return os.availableParallelism();
 }
 
 const ENTRY = path.join(__dirname, 'replica-worker-entry.js');
@@ -170,7 +185,7 @@ export async function createParallelTrainer(options: ParallelTrainerOptions): Pr
       `Invalid backend ${JSON.stringify(backend)} for parallel training: use 'wasm' or 'cpu'. Native TensorFlow backends already use every core, so train them with one worker.`,
     );
   }
-  const workers = options.workers ?? defaultWorkerCount(backend);
+  const workers = options.workers ?? defaultWorkerCount(backend, options.model?.config.preset ?? options.config?.preset);
   if (!Number.isInteger(workers) || workers < 1) {
     throw new Error(`Invalid worker count ${workers}: expected an integer of at least 1.`);
   }
