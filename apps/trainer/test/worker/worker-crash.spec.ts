@@ -32,9 +32,13 @@ describe.each(TEST_DATABASE_KINDS)('killed worker on %s', (kind) => {
     expect(stuck.workerId).toBe(`${hostname()}:${worker.pid}`);
   }
 
+  // Runs of 16 steps an epoch (256 images, batch 16), so a kill or stop requested after the
+  // first steps lands mid-epoch even when single-threaded WASM steps take a fraction of a second.
+  const LONGER_RUN = { ...SHORT_RUN, subsetSize: 256 };
+
   it('resumes the run from its checkpoint', async () => {
     const first = await startCliWorker();
-    const id = await harness.startTraining({ ...SHORT_RUN, epochs: 2, checkpointEvery: 1 });
+    const id = await harness.startTraining({ ...LONGER_RUN, epochs: 2, checkpointEvery: 1 });
     await harness.waitForRun(id, (run) => (run.progress?.epoch ?? 0) >= 2 || run.status !== 'RUNNING' && run.status !== 'QUEUED', 300_000);
     expect(await harness.database.db.checkpoint.count({ where: { runId: id } })).toBe(1);
 
@@ -59,7 +63,7 @@ describe.each(TEST_DATABASE_KINDS)('killed worker on %s', (kind) => {
 
   it('fails the run under WORKER_ON_CRASH=fail', async () => {
     const first = await startCliWorker();
-    const id = await harness.startTraining(SHORT_RUN);
+    const id = await harness.startTraining({ ...LONGER_RUN, epochs: 3 });
     await harness.waitForRun(id, (run) => (run.progress?.step ?? 0) >= 1, 300_000);
 
     await killMidRun(first, id);
@@ -75,7 +79,7 @@ describe.each(TEST_DATABASE_KINDS)('killed worker on %s', (kind) => {
 
   it('requeues the run on SIGTERM', async () => {
     const worker = await startCliWorker();
-    const id = await harness.startTraining({ ...SHORT_RUN, epochs: 2 });
+    const id = await harness.startTraining({ ...LONGER_RUN, epochs: 2 });
     await harness.waitForRun(id, (run) => (run.progress?.step ?? 0) >= 1, 300_000);
 
     await worker.stop();
