@@ -87,7 +87,7 @@ export function NeighbourControls({ state, runs, onSubmit, onRandom, randomPendi
           </p>
         ) : null}
         <p id="neighbours-k-hint" className="field-hint">
-          Images per row.
+          Nearest and farthest images to show, 1 to {MAX_K}.
         </p>
       </div>
       <div className="field field-wide">
