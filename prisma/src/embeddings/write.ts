@@ -44,6 +44,9 @@ const COPY_CHUNK_ROWS = 1_000;
 /** Rows per INSERT on PGlite: large enough to amortise a round trip, small enough for its WASM heap. */
 const INSERT_BATCH_ROWS = 5_000;
 
+/** Advisory lock key that serialises embedding writes ("DIMW" in ASCII). */
+const EMBEDDING_WRITE_LOCK = 0x44494d57;
+
 /**
  * Writes all embeddings of a run, builds the run's HNSW index and marks the run completed,
  * in one transaction. Queries read completed runs only, so readers see either none of the
@@ -65,6 +68,9 @@ export async function writeRunEmbeddings(
   validateEmbeddings(imageIds, vectors, dim);
 
   return withTransaction(db, async (client) => {
+    // One run's write at a time: each transaction inserts rows (ROW EXCLUSIVE on embeddings)
+    // and then builds an index (SHARE), so two concurrent writes deadlock on PostgreSQL.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EMBEDDING_WRITE_LOCK]);
     const run = await readRun(client, runId, { forUpdate: true });
     if (!run) throw new NotFoundError(`training run ${runId} not found`);
     if (run.status === 'completed') {
