@@ -14,7 +14,7 @@ export function useTestBackend(): void {
   });
 }
 
-/** A fixed batch of images in the model's input range [-1, 1]. */
+/** Returns a fixed batch of images in the model's input range [-1, 1]. */
 export function randomImages(batchSize: number, seed: number): tf.Tensor4D {
   return tf.randomUniform([batchSize, 32, 32, 3], -1, 1, 'float32', seed) as tf.Tensor4D;
 }

@@ -107,5 +107,5 @@ async function waitForHttp(url: string, timeoutMs: number, exit: Promise<number 
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`The dashboard did not answer at ${url} within ${timeoutMs / 1000} s`);
+  throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for the dashboard at ${url}; see the next start output below`);
 }

@@ -15,7 +15,7 @@ export interface WorkerProcess {
 
 /**
  * Starts `trainer worker` as a child process. A training step blocks its process's event loop
- * for seconds on WASM, so the worker runs apart from the API, which must keep answering.
+ * for seconds on WASM, so the worker runs apart from the API, which must keep serving requests.
  * Its log lines go to this process's stderr.
  */
 export function startWorkerProcess(options: { databaseUrl: string; dataDir: string; runsDir: string; logger: Logger }): WorkerProcess {
