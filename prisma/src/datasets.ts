@@ -48,6 +48,9 @@ export async function registerDataset(db: Database, imageSet: ImageSetInput, opt
     const inserted = await insertImages(client, datasetId, imageSet);
     const imageIds = await readImageIds(client, datasetId, imageSet);
     if (inserted > 0) {
+      // Fresh statistics, so the next queries are not planned for the table as it was before
+      // these rows (autovacuum analyses it only later, on its own schedule).
+      await client.query('ANALYZE images');
       logger.info({ dataset: imageSet.name, split: imageSet.split, datasetId, inserted }, 'data set images registered');
     }
     return { datasetId, split: imageSet.split, imageIds, inserted };
@@ -56,22 +59,22 @@ export async function registerDataset(db: Database, imageSet: ImageSetInput, opt
 
 function validateImageSet(imageSet: ImageSetInput): void {
   const imageBytes = imageSet.height * imageSet.width * imageSet.channels;
-  if (!imageSet.name) throw new InvalidInputError('data set name is empty');
+  if (!imageSet.name) throw new InvalidInputError('Data set name is empty; give the image set a name.');
   if (imageSet.split !== 'train' && imageSet.split !== 'test') {
     throw new InvalidInputError(`split must be "train" or "test", got "${String(imageSet.split)}"`);
   }
   if (!Number.isInteger(imageBytes) || imageBytes <= 0) {
-    throw new InvalidInputError(`data set ${imageSet.name} has invalid shape ${imageSet.height}x${imageSet.width}x${imageSet.channels}`);
+    throw new InvalidInputError(`Data set ${imageSet.name} has invalid shape ${imageSet.height}x${imageSet.width}x${imageSet.channels}.`);
   }
   if (imageSet.pixels.length !== imageSet.count * imageBytes) {
-    throw new InvalidInputError(`data set ${imageSet.name} ${imageSet.split}: ${imageSet.pixels.length} pixel bytes for ${imageSet.count} images of ${imageBytes} bytes`);
+    throw new InvalidInputError(`Data set ${imageSet.name} ${imageSet.split}: ${imageSet.pixels.length} pixel bytes for ${imageSet.count} images of ${imageBytes} bytes.`);
   }
   if (imageSet.labels.length !== imageSet.count) {
-    throw new InvalidInputError(`data set ${imageSet.name} ${imageSet.split}: ${imageSet.labels.length} labels for ${imageSet.count} images`);
+    throw new InvalidInputError(`Data set ${imageSet.name} ${imageSet.split}: ${imageSet.labels.length} labels for ${imageSet.count} images.`);
   }
   const badLabel = imageSet.labels.findIndex((label) => label >= imageSet.classNames.length);
   if (badLabel >= 0) {
-    throw new InvalidInputError(`image ${badLabel} of ${imageSet.name} ${imageSet.split} has label ${imageSet.labels[badLabel]} but there are ${imageSet.classNames.length} class names`);
+    throw new InvalidInputError(`Image ${badLabel} of ${imageSet.name} ${imageSet.split} has label ${imageSet.labels[badLabel]} but there are ${imageSet.classNames.length} class names.`);
   }
 }
 
@@ -89,10 +92,10 @@ async function upsertDataset(client: pg.ClientBase, imageSet: ImageSetInput, sou
   const storedShape = `${stored.height}x${stored.width}x${stored.channels}`;
   const givenShape = `${imageSet.height}x${imageSet.width}x${imageSet.channels}`;
   if (storedShape !== givenShape) {
-    throw new InvalidInputError(`data set ${imageSet.name} is stored with image shape ${storedShape}, not ${givenShape}; register it under another name`);
+    throw new InvalidInputError(`Data set ${imageSet.name} is stored with image shape ${storedShape}, not ${givenShape}; register it under another name.`);
   }
   if (stored.class_names.join('\u0000') !== imageSet.classNames.join('\u0000')) {
-    throw new InvalidInputError(`data set ${imageSet.name} is stored with class names [${stored.class_names.join(', ')}], not [${imageSet.classNames.join(', ')}]`);
+    throw new InvalidInputError(`Data set ${imageSet.name} is stored with class names [${stored.class_names.join(', ')}], not [${imageSet.classNames.join(', ')}].`);
   }
   return stored.id;
 }
@@ -129,13 +132,13 @@ async function readImageIds(client: pg.ClientBase, datasetId: number, imageSet: 
     [datasetId, imageSet.split],
   );
   if (rows.length !== imageSet.count) {
-    throw new InvalidInputError(`data set ${imageSet.name} ${imageSet.split} is stored with ${rows.length} images, not ${imageSet.count}; register it under another name`);
+    throw new InvalidInputError(`Data set ${imageSet.name} ${imageSet.split} is stored with ${rows.length} images, not ${imageSet.count}; register it under another name.`);
   }
   const imageIds = new Int32Array(imageSet.count);
   for (const row of rows) {
     if (row.label !== imageSet.labels[row.index_in_split]) {
       throw new InvalidInputError(
-        `image ${row.index_in_split} of ${imageSet.name} ${imageSet.split} is stored with label ${row.label}, not ${imageSet.labels[row.index_in_split]}; register it under another name`,
+        `Image ${row.index_in_split} of ${imageSet.name} ${imageSet.split} is stored with label ${row.label}, not ${imageSet.labels[row.index_in_split]}; register it under another name.`,
       );
     }
     imageIds[row.index_in_split] = row.id;

@@ -85,8 +85,8 @@ async function applyPending(client: pg.Client, migrations: Migration[]): Promise
   const failed = rows.find((row) => row.finished_at === null);
   if (failed) {
     throw new Error(
-      `migration ${failed.migration_name} was started but never finished (recorded by another tool); ` +
-        `fix the database, then run "prisma migrate resolve --applied ${failed.migration_name}" or delete its row from _prisma_migrations`,
+      `Migration ${failed.migration_name} was started but never finished (recorded by another tool); ` +
+        `fix the database, then run "prisma migrate resolve --applied ${failed.migration_name}" or delete its row from _prisma_migrations.`,
     );
   }
 

@@ -85,42 +85,42 @@ export async function findNeighbours(db: Database, request: NeighboursRequest): 
 function validateRequest(request: NeighboursRequest): void {
   const { k, imageId, runId, order } = request;
   if (!Number.isInteger(k) || k < MIN_K || k > MAX_K) {
-    throw new InvalidInputError(`k must be an integer from ${MIN_K} to ${MAX_K}, got ${k}`);
+    throw new InvalidInputError(`k must be an integer from ${MIN_K} to ${MAX_K}, got ${k}.`);
   }
   if (!Number.isInteger(imageId) || imageId < 1) {
-    throw new InvalidInputError(`imageId must be a positive integer, got ${imageId}`);
+    throw new InvalidInputError(`imageId must be a positive integer, got ${imageId}.`);
   }
   if (runId !== undefined && (!Number.isInteger(runId) || runId < 1)) {
-    throw new InvalidInputError(`runId must be a positive integer, got ${runId}`);
+    throw new InvalidInputError(`runId must be a positive integer, got ${runId}.`);
   }
   if (request.search !== undefined && !['auto', 'index', 'exact'].includes(request.search)) {
-    throw new InvalidInputError(`search must be "auto", "index" or "exact", got "${String(request.search)}"`);
+    throw new InvalidInputError(`search must be "auto", "index" or "exact", got "${String(request.search)}".`);
   }
   if (order !== 'nearest' && order !== 'farthest') {
-    throw new InvalidInputError(`order must be "nearest" or "farthest", got "${String(order)}"`);
+    throw new InvalidInputError(`order must be "nearest" or "farthest", got "${String(order)}".`);
   }
 }
 
 async function readImage(client: pg.ClientBase, imageId: number): Promise<ImageRow> {
   const { rows } = await client.query<ImageRow>('SELECT id, label, dataset_id FROM images WHERE id = $1', [imageId]);
-  if (rows.length === 0) throw new NotFoundError(`image ${imageId} not found`);
+  if (rows.length === 0) throw new NotFoundError(`Image ${imageId} not found.`);
   return rows[0];
 }
 
 async function resolveRun(client: pg.ClientBase, request: NeighboursRequest, image: ImageRow): Promise<RunSummary> {
   if (request.runId === undefined) {
     const run = await selectLatestCompletedRun(client, image.dataset_id);
-    if (!run) throw new NotFoundError(`no completed training run for data set ${image.dataset_id} of image ${image.id}; train one first`);
+    if (!run) throw new NotFoundError(`No completed training run for data set ${image.dataset_id} of image ${image.id}; train one first.`);
     return run;
   }
 
   const run = await readRun(client, request.runId);
-  if (!run) throw new NotFoundError(`training run ${request.runId} not found`);
+  if (!run) throw new NotFoundError(`Training run ${request.runId} not found.`);
   if (run.status !== 'completed' && !request.allowIncompleteRun) {
-    throw new RunNotReadyError(`training run ${run.id} is ${run.status}; its embeddings become searchable when it is completed`);
+    throw new RunNotReadyError(`Training run ${run.id} is ${run.status}; its embeddings become searchable when it is completed.`);
   }
   if (run.datasetId !== image.dataset_id) {
-    throw new InvalidInputError(`image ${image.id} belongs to data set ${image.dataset_id} but run ${run.id} was trained on data set ${run.datasetId}`);
+    throw new InvalidInputError(`Image ${image.id} belongs to data set ${image.dataset_id} but run ${run.id} was trained on data set ${run.datasetId}.`);
   }
   return run;
 }
@@ -131,10 +131,10 @@ async function readEmbedding(client: pg.ClientBase, run: RunSummary, imageId: nu
     'SELECT embedding::text AS embedding FROM embeddings WHERE run_id = $1 AND image_id = $2',
     [run.id, imageId],
   );
-  if (rows.length === 0) throw new NotFoundError(`image ${imageId} has no embedding in training run ${run.id}`);
+  if (rows.length === 0) throw new NotFoundError(`Image ${imageId} has no embedding in training run ${run.id}.`);
   const dim = parseVector(rows[0].embedding).length;
   if (dim !== run.embeddingDim) {
-    throw new DimensionMismatchError(`embedding of image ${imageId} in run ${run.id} has ${dim} dimensions, but the run declares ${run.embeddingDim}`);
+    throw new DimensionMismatchError(`Embedding of image ${imageId} in run ${run.id} has ${dim} dimensions, but the run declares ${run.embeddingDim}.`);
   }
   return rows[0].embedding;
 }

@@ -32,6 +32,19 @@ describe.each(DATABASE_KINDS)('registerDataset on %s', (kind) => {
     expect(dataset.sourcePath).toBe('/data/stored');
   });
 
+  test('refreshes the planner statistics', async () => {
+    const before = await imageCountEstimate();
+    await registerDataset(database.pool, syntheticImageSet(3000, { name: 'analysed' }));
+    // Without the ANALYZE the estimate stays where autovacuum left it, and a large first
+    // registration made the embedding check's plan quadratic.
+    expect(await imageCountEstimate()).toBeGreaterThanOrEqual(before + 3000);
+  });
+
+  async function imageCountEstimate(): Promise<number> {
+    const { rows } = await database.pool.query<{ estimate: number }>("SELECT greatest(reltuples, 0)::float8 AS estimate FROM pg_class WHERE relname = 'images'");
+    return rows[0].estimate;
+  }
+
   test('second call reuses rows', async () => {
     const imageSet = syntheticImageSet(300, { name: 'twice' });
     const first = await registerDataset(database.pool, imageSet);
@@ -56,14 +69,14 @@ describe.each(DATABASE_KINDS)('registerDataset on %s', (kind) => {
     labels[7] = (labels[7] + 1) % 10;
     const register = registerDataset(database.pool, { ...imageSet, labels });
     await expect(register).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(register).rejects.toThrow('image 7 of relabelled train is stored with label');
+    await expect(register).rejects.toThrow('Image 7 of relabelled train is stored with label');
   });
 
   test('rejects a different image shape', async () => {
     const imageSet = syntheticImageSet(10, { name: 'reshaped' });
     await registerDataset(database.pool, imageSet);
     const register = registerDataset(database.pool, { ...imageSet, height: 4, width: 16 });
-    await expect(register).rejects.toThrow('data set reshaped is stored with image shape 8x8x3, not 4x16x3');
+    await expect(register).rejects.toThrow('Data set reshaped is stored with image shape 8x8x3, not 4x16x3');
   });
 
   test('rejects pixels that do not match the count', async () => {

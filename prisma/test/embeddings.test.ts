@@ -1,13 +1,28 @@
 import { registerDataset, type RegisteredDataset } from '../src/datasets';
 import { DimensionMismatchError, InvalidInputError, NotFoundError, RunNotReadyError } from '../src/errors';
 import { parseVector } from '../src/embeddings/vector-text';
-import { writeRunEmbeddings } from '../src/embeddings/write';
+import { indexBuildMemoryMiB, writeRunEmbeddings } from '../src/embeddings/write';
 import { findNeighbours } from '../src/neighbours';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from './support/databases';
 import { createRun } from './support/fixtures';
 import { clusteredEmbeddings, createRandom, syntheticImageSet } from './support/synthetic';
 
 const DIM = 64;
+
+describe('indexBuildMemoryMiB', () => {
+  test('keeps the 256 MiB floor for small runs', () => {
+    expect(indexBuildMemoryMiB(60_000, 64)).toBe(256);
+  });
+
+  test('grows with the run so a million-row graph is built in memory', () => {
+    expect(indexBuildMemoryMiB(1_000_000, 64)).toBe(1069);
+    expect(indexBuildMemoryMiB(1_000_000, 512)).toBeGreaterThan(indexBuildMemoryMiB(1_000_000, 64));
+  });
+
+  test('caps the request at 4 GiB', () => {
+    expect(indexBuildMemoryMiB(50_000_000, 1024)).toBe(4096);
+  });
+});
 
 describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
   let database: TestDatabase;
@@ -41,7 +56,7 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
 
     const write = writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM);
     await expect(write).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(write).rejects.toThrow(`embedding of image ${dataset.imageIds[500]} (row 500)`);
+    await expect(write).rejects.toThrow(`Embedding of image ${dataset.imageIds[500]} (row 500)`);
     expect(await countEmbeddings(runId)).toBe(0);
   });
 
@@ -51,7 +66,7 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
     vectors.fill(0, 10 * DIM, 11 * DIM);
 
     const write = writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM);
-    await expect(write).rejects.toThrow(`embedding of image ${dataset.imageIds[10]} (row 10) is all zeros`);
+    await expect(write).rejects.toThrow(`Embedding of image ${dataset.imageIds[10]} (row 10) is all zeros`);
     expect(await countEmbeddings(runId)).toBe(0);
   });
 
@@ -63,7 +78,7 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
     const wrongDim = clusteredEmbeddings(labels, 32);
     const write = writeRunEmbeddings(database.pool, runId, dataset.imageIds, wrongDim, 32);
     await expect(write).rejects.toBeInstanceOf(DimensionMismatchError);
-    await expect(write).rejects.toThrow(`training run ${runId} has embedding dimension ${DIM}, but the vectors have 32`);
+    await expect(write).rejects.toThrow(`Training run ${runId} has embedding dimension ${DIM}, but the vectors have 32`);
     expect(await countEmbeddings(runId)).toBe(0);
   });
 
@@ -73,7 +88,7 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
     ids[3] = 77_777_777;
     const write = writeRunEmbeddings(database.pool, runId, ids, clusteredEmbeddings(labels, DIM), DIM);
     await expect(write).rejects.toBeInstanceOf(NotFoundError);
-    await expect(write).rejects.toThrow('image 77777777 not found');
+    await expect(write).rejects.toThrow('Image 77777777 not found');
     expect(await countEmbeddings(runId)).toBe(0);
   });
 
@@ -81,14 +96,14 @@ describe.each(DATABASE_KINDS)('writeRunEmbeddings on %s', (kind) => {
     const runId = await createRun(database, dataset.datasetId, DIM);
     const vectors = clusteredEmbeddings(labels, DIM);
     await writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM);
-    await expect(writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM)).rejects.toThrow(`training run ${runId} is already completed`);
+    await expect(writeRunEmbeddings(database.pool, runId, dataset.imageIds, vectors, DIM)).rejects.toThrow(`Training run ${runId} is already completed`);
   });
 
   test('rejects a cancelled run', async () => {
     const runId = await createRun(database, dataset.datasetId, DIM);
     await database.prisma.trainingRun.update({ where: { id: runId }, data: { status: 'cancelled' } });
     const write = writeRunEmbeddings(database.pool, runId, dataset.imageIds, clusteredEmbeddings(labels, DIM), DIM);
-    await expect(write).rejects.toThrow(`training run ${runId} is cancelled`);
+    await expect(write).rejects.toThrow(`Training run ${runId} is cancelled`);
     expect(await countEmbeddings(runId)).toBe(0);
   });
 

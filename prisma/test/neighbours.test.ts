@@ -169,7 +169,7 @@ describe.each(DATABASE_KINDS)('findNeighbours on %s', (kind) => {
     const runId = await createRun(database, seeded.dataset.datasetId, DIM, 'running');
     const request = findNeighbours(database.pool, { imageId: seeded.dataset.imageIds[0], k: 3, runId, order: 'nearest' });
     await expect(request).rejects.toBeInstanceOf(RunNotReadyError);
-    await expect(request).rejects.toThrow(`training run ${runId} is running`);
+    await expect(request).rejects.toThrow(`Training run ${runId} is running`);
   });
 
   test('accepts a Prisma client', async () => {

@@ -11,14 +11,14 @@ export const MAX_INDEXED_DIM = 2000;
  */
 export function validateEmbeddings(imageIds: ArrayLike<number>, vectors: Float32Array, dim: number): void {
   if (!Number.isInteger(dim) || dim < 1 || dim > MAX_INDEXED_DIM) {
-    throw new InvalidInputError(`embedding dimension must be an integer from 1 to ${MAX_INDEXED_DIM}, got ${dim}`);
+    throw new InvalidInputError(`Embedding dimension must be an integer from 1 to ${MAX_INDEXED_DIM}, got ${dim}.`);
   }
   if (imageIds.length === 0) {
-    throw new InvalidInputError('no embeddings to write: imageIds is empty');
+    throw new InvalidInputError('No embeddings to write: imageIds is empty.');
   }
   if (vectors.length !== imageIds.length * dim) {
     throw new DimensionMismatchError(
-      `vectors has ${vectors.length} values but ${imageIds.length} images of dimension ${dim} need ${imageIds.length * dim}`,
+      `The vectors array has ${vectors.length} values, but ${imageIds.length} images of dimension ${dim} need ${imageIds.length * dim}.`,
     );
   }
 
@@ -26,10 +26,10 @@ export function validateEmbeddings(imageIds: ArrayLike<number>, vectors: Float32
   for (let row = 0; row < imageIds.length; row++) {
     const imageId = imageIds[row];
     if (!Number.isInteger(imageId) || imageId < 1) {
-      throw new InvalidInputError(`image id at row ${row} must be a positive integer, got ${imageId}`);
+      throw new InvalidInputError(`Image id at row ${row} must be a positive integer, got ${imageId}.`);
     }
     if (seen.has(imageId)) {
-      throw new InvalidInputError(`image ${imageId} appears twice (second time at row ${row}); write one embedding per image`);
+      throw new InvalidInputError(`Image ${imageId} appears twice (second time at row ${row}); write one embedding per image.`);
     }
     seen.add(imageId);
 
@@ -37,12 +37,12 @@ export function validateEmbeddings(imageIds: ArrayLike<number>, vectors: Float32
     for (let j = row * dim; j < (row + 1) * dim; j++) {
       const value = vectors[j];
       if (!Number.isFinite(value)) {
-        throw new InvalidInputError(`embedding of image ${imageId} (row ${row}) has ${value} at position ${j - row * dim}; only finite values can be stored`);
+        throw new InvalidInputError(`Embedding of image ${imageId} (row ${row}) has ${value} at position ${j - row * dim}; only finite values can be stored.`);
       }
       if (value !== 0) allZero = false;
     }
     if (allZero) {
-      throw new InvalidInputError(`embedding of image ${imageId} (row ${row}) is all zeros; check the encoder output`);
+      throw new InvalidInputError(`Embedding of image ${imageId} (row ${row}) is all zeros; check the encoder output.`);
     }
   }
 }

@@ -38,6 +38,21 @@ export interface WriteEmbeddingsResult {
 const HNSW_M = 16;
 const HNSW_EF_CONSTRUCTION = 128;
 
+/** Bounds of the maintenance_work_mem an index build asks for, in MiB. */
+const MIN_INDEX_BUILD_MIB = 256;
+const MAX_INDEX_BUILD_MIB = 4096;
+
+/**
+ * Memory for an in-memory HNSW build of `rowCount` vectors: each element holds its vector,
+ * up to 2·m layer-0 neighbours (about 16 bytes each) and some bookkeeping, plus a quarter for
+ * upper layers and allocator slack. 1,000,000 vectors of 64 dimensions ask for about 1.0 GiB.
+ */
+export function indexBuildMemoryMiB(rowCount: number, dim: number): number {
+  const bytesPerElement = dim * 4 + 2 * HNSW_M * 16 + 128;
+  const mib = Math.ceil((rowCount * bytesPerElement * 1.25) / 2 ** 20);
+  return Math.min(MAX_INDEX_BUILD_MIB, Math.max(MIN_INDEX_BUILD_MIB, mib));
+}
+
 /** Rows per buffer written to the COPY stream, so its per-write overhead stays negligible. */
 const COPY_CHUNK_ROWS = 1_000;
 
@@ -72,16 +87,16 @@ export async function writeRunEmbeddings(
     // and then builds an index (SHARE), so two concurrent writes deadlock on PostgreSQL.
     await client.query('SELECT pg_advisory_xact_lock($1)', [EMBEDDING_WRITE_LOCK]);
     const run = await readRun(client, runId, { forUpdate: true });
-    if (!run) throw new NotFoundError(`training run ${runId} not found`);
+    if (!run) throw new NotFoundError(`Training run ${runId} not found.`);
     if (run.status === 'completed') {
-      throw new InvalidInputError(`training run ${runId} is already completed with ${run.embeddingCount} embeddings; start a new run to write new ones`);
+      throw new InvalidInputError(`Training run ${runId} is already completed with ${run.embeddingCount} embeddings; start a new run to write new ones.`);
     }
     // A failed or cancelled run must not turn into a completed one behind the user's back.
     if (run.status !== 'running' && run.status !== 'embedding') {
-      throw new InvalidInputError(`training run ${runId} is ${run.status}; embeddings can be written only while it is running or embedding`);
+      throw new InvalidInputError(`Training run ${runId} is ${run.status}; embeddings can be written only while it is running or embedding.`);
     }
     if (run.embeddingDim !== dim) {
-      throw new DimensionMismatchError(`training run ${runId} has embedding dimension ${run.embeddingDim}, but the vectors have ${dim}`);
+      throw new DimensionMismatchError(`Training run ${runId} has embedding dimension ${run.embeddingDim}, but the vectors have ${dim}.`);
     }
     await checkImagesBelongToDataset(client, run.datasetId, imageIds);
 
@@ -93,7 +108,7 @@ export async function writeRunEmbeddings(
     const loadMs = Date.now() - loadStart;
 
     const indexStart = Date.now();
-    const indexName = await buildRunIndex(client, runId, dim);
+    const indexName = await buildRunIndex(client, runId, dim, imageIds.length);
     const indexMs = Date.now() - indexStart;
 
     await client.query(
@@ -110,10 +125,11 @@ export async function writeRunEmbeddings(
  * columns of fixed dimension, and the column is untyped so runs of different sizes coexist.
  * Queries must repeat the cast and the literal run id to use it (see neighbours.ts).
  */
-export async function buildRunIndex(client: pg.ClientBase, runId: number, dim: number): Promise<string> {
+export async function buildRunIndex(client: pg.ClientBase, runId: number, dim: number, rowCount: number): Promise<string> {
   const indexName = runIndexName(runId);
-  // The graph build is much faster while it fits in maintenance_work_mem (pgvector warns otherwise).
-  await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+  // The graph build is much faster while it fits in maintenance_work_mem: past it pgvector
+  // warns and inserts the remaining rows one by one into the on-disk graph.
+  await client.query(`SET LOCAL maintenance_work_mem = '${indexBuildMemoryMiB(rowCount, dim)}MB'`);
   await client.query(`DROP INDEX IF EXISTS ${indexName}`);
   await client.query(
     `CREATE INDEX ${indexName} ON embeddings USING hnsw ((embedding::vector(${dim})) vector_l2_ops)
@@ -124,18 +140,26 @@ export async function buildRunIndex(client: pg.ClientBase, runId: number, dim: n
   return indexName;
 }
 
+/**
+ * Checks that every image id is an image of the run's data set. It counts matches with
+ * `id = ANY(...)`, whose plans (a primary-key scan or a hashed filter) stay linear whatever
+ * the statistics say. An anti-join with unnest() was planned as a nested loop over a
+ * sequential scan when the statistics predated a large registration, and ran for minutes.
+ * The ids are unique (validateEmbeddings checks it), so a count below theirs means a miss.
+ */
 async function checkImagesBelongToDataset(client: pg.ClientBase, datasetId: number, imageIds: ArrayLike<number>): Promise<void> {
-  const { rows } = await client.query<{ image_id: number }>(
-    `SELECT requested.image_id
-       FROM unnest($1::int[]) AS requested(image_id)
-       LEFT JOIN images ON images.id = requested.image_id AND images.dataset_id = $2
-      WHERE images.id IS NULL
-      LIMIT 1`,
-    [Array.from(imageIds), datasetId],
+  const ids = Array.from(imageIds);
+  const { rows } = await client.query<{ found: number }>(
+    'SELECT count(*)::int AS found FROM images WHERE dataset_id = $2 AND id = ANY($1::int[])',
+    [ids, datasetId],
   );
-  if (rows.length > 0) {
-    throw new NotFoundError(`image ${rows[0].image_id} not found in data set ${datasetId} of this run; register the data set's images first`);
-  }
+  if (rows[0].found === ids.length) return;
+
+  // Only the failure path reads the ids back, to name the first missing one.
+  const present = await client.query<{ id: number }>('SELECT id FROM images WHERE dataset_id = $2 AND id = ANY($1::int[])', [ids, datasetId]);
+  const presentIds = new Set(present.rows.map((row) => row.id));
+  const missing = ids.find((id) => !presentIds.has(id));
+  throw new NotFoundError(`Image ${missing} not found in data set ${datasetId} of this run; register the data set's images first.`);
 }
 
 /** Signature, flags and header-extension length that open every binary COPY stream. */
