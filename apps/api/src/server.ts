@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { migrateDatabase, readMigrations, type PrismaClient } from '@dim/db';
 import type { Logger } from 'pino';
@@ -83,6 +84,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         loggingPlugin(logger),
         costLimitPlugin({ schema, maxCost: options.limits?.maxCost ?? MAX_QUERY_COST }),
         ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_PERIOD_MS }),
+        // The schema sets no cache hints, and Apollo's default cache-control plugin wraps every
+        // field resolver to collect them: over 50 wrapped calls for one neighbour query.
+        ApolloServerPluginCacheControlDisabled(),
       ],
     });
     await apollo.start();

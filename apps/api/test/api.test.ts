@@ -162,6 +162,8 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
       ['page limit of 500', '{ images(page: { limit: 500 }) { totalCount } }', 'BAD_USER_INPUT', 'limit 500'],
       ['negative offset', '{ images(page: { offset: -1 }) { totalCount } }', 'BAD_USER_INPUT', 'offset -1'],
       ['label 300', '{ images(filter: { label: 300 }) { totalCount } }', 'BAD_USER_INPUT', 'label 300'],
+      ['label of no class', '{ images(filter: { label: 200 }) { totalCount } }', 'BAD_USER_INPUT', 'Label 200'],
+      ['unknown data set filter', '{ images(filter: { datasetId: 4242 }) { totalCount } }', 'NOT_FOUND', '4242'],
       ['negative image id', '{ image(id: -1) { id } }', 'BAD_USER_INPUT', 'id -1'],
       ['unknown data set', '{ randomImage(datasetId: 4242) { id } }', 'NOT_FOUND', '4242'],
       ['syntax error', '{ similar(id: 1 { id } }', 'GRAPHQL_PARSE_FAILED', 'Syntax Error'],
@@ -271,6 +273,15 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
       expect(images.totalCount).toBe(expectedIds.length);
       expect(images.items.map((item: { id: number }) => item.id)).toEqual(expectedIds);
       expect(images.items.every((item: { label: number; split: string }) => item.label === label && item.split === 'TEST')).toBe(true);
+    });
+
+    it('rejects a label past the classes of the filtered data set', async () => {
+      const classCount = seeded.images.classNames.length;
+      const query = `{ images(filter: { datasetId: ${seeded.datasetId}, label: ${classCount} }) { totalCount } }`;
+      const response = await graphql(server.graphqlUrl, query);
+      expect(response.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(response.errors![0].message).toContain(`Label ${classCount} is not a class of data set`);
+      expect(response.errors![0].message).toContain(`0 to ${classCount - 1}`);
     });
 
     // Enum values in variables go through the cost limit's complexity estimate as well as
@@ -531,6 +542,30 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
       const large = await graphql(server.graphqlUrl, query, { variables: { k: 1000 } });
       expect(small.errors).toBeUndefined();
       expect(large.errors![0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    });
+
+    it('count a page given as a variable', async () => {
+      const item = 'id split indexInSplit label labelName url dataset { id name classNames }';
+      const aliases = Array.from({ length: 60 }, (_, index) => `p${index}`);
+      const query = `query Pages($page: PageInput) { ${aliases.map((alias) => `${alias}: images(page: $page) { items { ${item} } }`).join('\n')} }`;
+      const small = await graphql(server.graphqlUrl, query, { variables: { page: { limit: 1 } } });
+      const otherOffset = await graphql(server.graphqlUrl, query, { variables: { page: { limit: 1, offset: 1 } } });
+      const large = await graphql(server.graphqlUrl, query, { variables: { page: { limit: 200 } } });
+      expect(small.errors).toBeUndefined();
+      expect(otherOffset.errors).toBeUndefined();
+      expect(large.errors![0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    });
+
+    it('count fields that @include turns on', async () => {
+      const aliases = Array.from({ length: 16 }, (_, index) => `q${index}`);
+      const query = `query Maybe($all: Boolean!) {
+        ${aliases.map((alias) => `${alias}: similar(id: ${imageId(0)}, k: 1000) @include(if: $all) { neighbours { distance image { id url label labelName } } }`).join('\n')}
+        image(id: ${imageId(0)}) { id }
+      }`;
+      const without = await graphql(server.graphqlUrl, query, { variables: { all: false } });
+      const withAll = await graphql(server.graphqlUrl, query, { variables: { all: true } });
+      expect(without.errors).toBeUndefined();
+      expect(withAll.errors![0].extensions.code).toBe('QUERY_TOO_COMPLEX');
     });
 
     it('admit the dashboard neighbours view', async () => {

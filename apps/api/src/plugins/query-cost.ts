@@ -30,6 +30,12 @@ export const MAX_QUERY_DEPTH = 8;
  */
 export const UNSIZED_LIST_ESTIMATE = 20;
 
+/**
+ * Names of the arguments that the estimators below read. The cost of a document depends on
+ * the variables used in these arguments only, so the cost limit caches it by their values.
+ */
+export const COST_ARGUMENTS: ReadonlySet<string> = new Set(['k', 'page']);
+
 /** Estimator of a field returning up to `size(args)` items of its selection. */
 export function perItemCost(size: (args: Record<string, unknown>) => number) {
   return ({ args, childComplexity }: ComplexityEstimatorArgs): number => 1 + size(args) * childComplexity;

@@ -3,6 +3,8 @@ import { randomInt } from 'node:crypto';
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 
 import type { ApiContext } from '../context';
+import { ApiError } from '../errors/api-error';
+import { ApiErrorCode } from '../errors/error-code';
 import { IdArgs } from '../inputs/id.args';
 import { ImageFilter } from '../inputs/image-filter.input';
 import { INPUT_DEFAULTS } from '../inputs/limits';
@@ -35,6 +37,7 @@ export class ImageResolver {
   ): Promise<{ items: ImageRow[]; totalCount: number; offset: number; limit: number }> {
     const offset = page?.offset ?? 0;
     const limit = page?.limit ?? INPUT_DEFAULTS.pageSize;
+    await checkFilter(filter, context);
     const where = {
       ...(filter?.datasetId != null ? { datasetId: filter.datasetId } : {}),
       ...(filter?.split != null ? { split: filter.split } : {}),
@@ -95,4 +98,35 @@ async function fullImageRow(image: ImageRoot, context: ApiContext): Promise<Imag
   const row = await context.loaders.images.load(image.id);
   if (!row) throw new Error(`Image ${image.id} was deleted while the request was running`);
   return row;
+}
+
+/**
+ * Rejects a filter that can match nothing because it names an unknown data set or a label
+ * past the data set's classes, so a typo is not mistaken for an empty result.
+ */
+async function checkFilter(filter: ImageFilter | null | undefined, context: ApiContext): Promise<void> {
+  if (filter?.datasetId != null) {
+    const dataset = await context.loaders.dataset(filter.datasetId);
+    if (filter.label != null && filter.label >= dataset.classNames.length) {
+      throw new ApiError(
+        ApiErrorCode.BAD_USER_INPUT,
+        `Label ${filter.label} is not a class of data set ${dataset.name}, whose labels are 0 to ${dataset.classNames.length - 1}.`,
+        { label: filter.label, datasetId: dataset.id },
+      );
+    }
+    return;
+  }
+  if (filter?.label != null) {
+    const datasets = [...(await context.loaders.allDatasets()).values()];
+    const classCount = Math.max(0, ...datasets.map((dataset) => dataset.classNames.length));
+    if (filter.label >= classCount) {
+      throw new ApiError(
+        ApiErrorCode.BAD_USER_INPUT,
+        classCount === 0
+          ? `Label ${filter.label} matches no image: no data set is registered yet.`
+          : `Label ${filter.label} is not a class of any data set; the largest label is ${classCount - 1}.`,
+        { label: filter.label },
+      );
+    }
+  }
 }
