@@ -1,4 +1,4 @@
-import { formatDateTime } from '../lib/format';
+import { formatCheckpointPosition, formatDateTime } from '../lib/format';
 import type { Checkpoint } from '../lib/graphql/types';
 
 export function CheckpointTable({ checkpoints }: { checkpoints: Checkpoint[] }) {
@@ -7,12 +7,7 @@ export function CheckpointTable({ checkpoints }: { checkpoints: Checkpoint[] }) 
       <table className="data-table">
         <thead>
           <tr>
-            <th scope="col" className="numeric">
-              Epoch
-            </th>
-            <th scope="col" className="numeric">
-              Step
-            </th>
+            <th scope="col">Saved at</th>
             <th scope="col">Path on the worker</th>
             <th scope="col">Written</th>
           </tr>
@@ -20,8 +15,7 @@ export function CheckpointTable({ checkpoints }: { checkpoints: Checkpoint[] }) 
         <tbody>
           {checkpoints.map((checkpoint) => (
             <tr key={`${checkpoint.epoch}-${checkpoint.step}-${checkpoint.path}`}>
-              <td className="numeric">{checkpoint.epoch}</td>
-              <td className="numeric">{checkpoint.step}</td>
+              <td>{formatCheckpointPosition(checkpoint.epoch, checkpoint.step)}</td>
               <td>
                 <code>{checkpoint.path}</code>
               </td>

@@ -94,6 +94,16 @@ export function formatStatus(status: RunStatus): string {
   return STATUS_LABELS[status] ?? status;
 }
 
+/**
+ * Where in training a checkpoint was saved. The worker stores the loop position: `epoch`
+ * epochs finished and `step` steps into the next one, so a checkpoint at the end of epoch 2
+ * is (2, 0) and one saved by a cancel 120 steps into epoch 3 is (2, 120).
+ */
+export function formatCheckpointPosition(epoch: number, step: number): string {
+  if (step === 0) return epoch === 0 ? 'before the first step' : `end of epoch ${epoch}`;
+  return `epoch ${epoch + 1}, after step ${formatCount(step)}`;
+}
+
 export function formatSplit(split: Split): string {
   return split === 'TRAIN' ? 'train' : 'test';
 }

@@ -1,4 +1,5 @@
 import {
+  formatCheckpointPosition,
   formatCount,
   formatDateTime,
   formatDistance,
@@ -60,5 +61,16 @@ describe('formatStatus', () => {
     expect(formatStatus('QUEUED')).toBe('Queued');
     expect(formatStatus('EMBEDDING')).toBe('Embedding');
     expect(formatStatus('CANCELLED')).toBe('Cancelled');
+  });
+});
+
+describe('formatCheckpointPosition', () => {
+  it.each([
+    [2, 0, 'end of epoch 2'],
+    [0, 0, 'before the first step'],
+    [2, 120, 'epoch 3, after step 120'],
+    [0, 1500, 'epoch 1, after step 1,500'],
+  ])('epoch %p step %p reads %p', (epoch, step, expected) => {
+    expect(formatCheckpointPosition(epoch, step)).toBe(expected);
   });
 });
