@@ -256,6 +256,10 @@ class Job {
           await this.betweenSteps();
         },
         onEpoch: async (metrics) => {
+          // metrics.json in the trainer CLI's format as well, so the run folder records its
+          // own training time (the benchmarks read it from there).
+          const earlier = (await folder.readMetrics()).filter((entry) => entry.epoch < metrics.epoch);
+          await folder.writeMetrics([...earlier, metrics]);
           await this.store.recordEpochMetric({
             epoch: metrics.epoch,
             totalLoss: metrics.losses.total,

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 
 import { startWorker, type WorkerHandle } from '../../src/worker/worker';
 import { testLogger } from './fixtures';
@@ -56,6 +57,12 @@ describe.each(TEST_DATABASE_KINDS)('worker on %s', (kind) => {
     expect(Number.isFinite(metrics[0].totalLoss)).toBe(true);
     expect(checkpoints.map((checkpoint) => [checkpoint.epoch, checkpoint.step])).toEqual([[1, 0]]);
     expect((await stat(checkpoints[0].path)).isDirectory()).toBe(true);
+
+    // The run folder (runDir/checkpoints/<checkpoint>) records the epochs like the CLI's does.
+    const runDir = path.dirname(path.dirname(checkpoints[0].path));
+    const metricsFile = JSON.parse(await readFile(path.join(runDir, 'metrics.json'), 'utf8')) as { epochs: { epoch: number; seconds: number }[] };
+    expect(metricsFile.epochs.map((epoch) => epoch.epoch)).toEqual([1]);
+    expect(metricsFile.epochs[0].seconds).toBeGreaterThan(0);
   });
 
   it('answers similar and dissimilar after completion', async () => {
