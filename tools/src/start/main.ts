@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) {
       await stop().catch((error: unknown) => logger.error({ err: error }, 'Error while stopping a component'));
     }
+    logger.info({ signal }, 'Stopped. The database and run folders are kept, and the next npm start reuses them');
+    // The pretty transport writes from a worker thread; exiting before it flushes loses the line.
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
