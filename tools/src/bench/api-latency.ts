@@ -18,6 +18,7 @@
  * whose run was already written by an earlier invocation is reused, not written again.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,6 +76,8 @@ interface SizeResult {
   runId: number;
   /** Seconds spent registering images and writing the run's embeddings; 0 when reused. */
   loadSeconds: number;
+  /** How the run was written, by this invocation or the earlier one that created it. */
+  write?: RunWriteTimings;
   order: NeighbourOrder;
   sql: LatencySummary;
   api: LatencySummary;
@@ -83,6 +86,18 @@ interface SizeResult {
   apiOverSqlP99: number;
   /** Measured queries whose API neighbour ids equal findNeighbours' ids, out of `queries`. */
   matchingResults: number;
+}
+
+/** Timings of writing one size's run, stored in its config so a reusing invocation reports them too. */
+interface RunWriteTimings {
+  /** Registering the images, writing the embeddings and building the index, in all. */
+  totalSeconds: number;
+  /** COPY (PostgreSQL) or INSERT (PGlite) of the embedding rows. */
+  rowsSeconds: number;
+  indexSeconds: number;
+  writtenAt: string;
+  /** One-minute load average when the write finished, since the index build is CPU-bound. */
+  loadAverage1m?: number;
 }
 
 function parsePositiveInteger(value: string): number {
@@ -213,7 +228,7 @@ async function prepareRun(
   size: number,
   source: 'cifar10' | 'synthetic',
   options: BenchOptions,
-): Promise<{ runId: number; imageIds: number[]; loadSeconds: number }> {
+): Promise<{ runId: number; imageIds: number[]; loadSeconds: number; write?: RunWriteTimings }> {
   const benchmarkKey = `api-latency:${source}:${size}:${options.dim}`;
   const existing = await db.trainingRun.findFirst({
     where: { status: 'completed', preset: 'benchmark', config: { path: ['benchmarkKey'], equals: benchmarkKey } },
@@ -222,7 +237,8 @@ async function prepareRun(
   if (existing) {
     const rows = await db.embedding.findMany({ where: { runId: existing.id }, select: { imageId: true } });
     logger.info({ size, source, runId: existing.id }, 'reusing the run of an earlier invocation');
-    return { runId: existing.id, imageIds: rows.map((row) => row.imageId), loadSeconds: 0 };
+    const write = (existing.config as { write?: RunWriteTimings } | null)?.write;
+    return { runId: existing.id, imageIds: rows.map((row) => row.imageId), loadSeconds: 0, write };
   }
 
   const started = performance.now();
@@ -241,10 +257,18 @@ async function prepareRun(
       startedAt: new Date(),
     },
   });
-  await writeRunEmbeddings(db, run.id, registered.imageIds, vectors, options.dim);
+  const written = await writeRunEmbeddings(db, run.id, registered.imageIds, vectors, options.dim);
   const loadSeconds = (performance.now() - started) / 1000;
-  logger.info({ size, source, runId: run.id, loadSeconds: Number(loadSeconds.toFixed(1)) }, 'run written');
-  return { runId: run.id, imageIds: Array.from(registered.imageIds), loadSeconds };
+  const write: RunWriteTimings = {
+    totalSeconds: Number(loadSeconds.toFixed(1)),
+    rowsSeconds: Number((written.loadMs / 1000).toFixed(1)),
+    indexSeconds: Number((written.indexMs / 1000).toFixed(1)),
+    writtenAt: new Date().toISOString(),
+    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
+  };
+  await db.trainingRun.update({ where: { id: run.id }, data: { config: { ...(run.config as object), write } as object } });
+  logger.info({ size, source, runId: run.id, ...write }, 'run written');
+  return { runId: run.id, imageIds: Array.from(registered.imageIds), loadSeconds, write };
 }
 
 function summarize(samples: number[]): LatencySummary {
@@ -261,23 +285,54 @@ function summarize(samples: number[]): LatencySummary {
   };
 }
 
+/**
+ * Keep-alive connection of the API client. node:http is the client because Node's fetch
+ * (undici) spent about 0.7 ms more per request on this machine, in the client rather than the
+ * server, which would count against the API.
+ */
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** POSTs a JSON body and returns the status and the parsed JSON response. */
+function postJson(url: string, body: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', agent: httpAgent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) });
+          } catch {
+            reject(new Error(`API responded with HTTP ${response.statusCode} and a body that is not JSON: ${text.slice(0, 200)}`));
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** Sends one neighbour query to the API and returns the neighbour ids in rank order. */
 async function queryApi(graphqlUrl: string, order: NeighbourOrder, imageId: number, k: number, runId: number): Promise<number[]> {
   const field = order === 'nearest' ? 'similar' : 'dissimilar';
-  const response = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
+  const { status, json } = await postJson(
+    graphqlUrl,
+    JSON.stringify({
       query: `query Bench($id: Int!, $k: Int!, $runId: Int) { result: ${field}(id: $id, k: $k, runId: $runId) { ${NEIGHBOUR_SELECTION} } }`,
       variables: { id: imageId, k, runId },
     }),
-  });
-  const body = (await response.json()) as {
+  );
+  const body = json as {
     data?: { result: { neighbours: { image: { id: number } }[] } };
     errors?: { message: string; extensions?: { code?: string } }[];
   };
   if (body.errors || !body.data) {
-    throw new Error(`API ${field} query for image ${imageId} failed with HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
+    throw new Error(`API ${field} query for image ${imageId} failed with HTTP ${status}: ${JSON.stringify(body.errors)}`);
   }
   return body.data.result.neighbours.map((neighbour) => neighbour.image.id);
 }
@@ -337,6 +392,16 @@ async function databaseVersion(db: PrismaClient): Promise<string> {
   return row.version;
 }
 
+/** Server settings that move these latencies, recorded next to them. */
+const LATENCY_SETTINGS = ['shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'jit', 'effective_cache_size'];
+
+async function databaseSettings(db: PrismaClient): Promise<Record<string, string>> {
+  // current_setting gives the value with its unit, e.g. "128MB".
+  const rows = await db.$queryRaw<{ name: string; setting: string }[]>`
+    SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY(${LATENCY_SETTINGS})`;
+  return Object.fromEntries(rows.map((row) => [row.name, row.setting]));
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   if (options.k > 1000) throw new InvalidArgumentError(`--k must be at most 1000, got ${options.k}`);
@@ -357,14 +422,16 @@ async function main(): Promise<void> {
     databaseUrl,
     host: '127.0.0.1',
     port: 0,
-    logger: pino({ name: 'dim-api', level: 'warn' }, pino.destination(2)),
+    // Logs at the server's default level, so the timings include its line per request, but
+    // into /dev/null rather than over the benchmark's progress output.
+    logger: pino({ name: 'dim-api', level: 'info' }, pino.destination('/dev/null')),
   });
 
   try {
     const results: SizeResult[] = [];
     for (const size of options.sizes) {
       const source = sourceFor(size, options);
-      const { runId, imageIds, loadSeconds } = await prepareRun(db, size, source, options);
+      const { runId, imageIds, loadSeconds, write } = await prepareRun(db, size, source, options);
       const random = createRandom(size);
       const queryIds = Array.from({ length: options.warmup + options.queries }, () => imageIds[Math.floor(random() * imageIds.length)]);
 
@@ -378,6 +445,7 @@ async function main(): Promise<void> {
           source,
           runId,
           loadSeconds: Number(loadSeconds.toFixed(1)),
+          write,
           order,
           sql,
           api,
@@ -398,7 +466,7 @@ async function main(): Promise<void> {
         memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
         loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
       },
-      database: { embedded: scratchDir !== undefined, version: await databaseVersion(db) },
+      database: { embedded: scratchDir !== undefined, version: await databaseVersion(db), settings: await databaseSettings(db) },
       settings: {
         dim: options.dim,
         k: options.k,
@@ -406,6 +474,8 @@ async function main(): Promise<void> {
         warmup: options.warmup,
         apiSelection: NEIGHBOUR_SELECTION,
         sqlCall: 'findNeighbours(db, { imageId, k, runId, order }) from @dim/db, in this process',
+        apiClient: 'node:http POST with a keep-alive agent, in this process',
+        apiLogLevel: 'info',
       },
       results,
     };
@@ -414,6 +484,7 @@ async function main(): Promise<void> {
     await server.stop();
     await db.$disconnect();
     await poolOf(db).end();
+    httpAgent.destroy();
     await stopEmbedded?.();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }

@@ -220,6 +220,28 @@ export function renderApiLatency(records: readonly BenchRecord[]): string {
     }
   }
   const queries = okResults<ApiLatencyOutput>(records)[0]?.settings?.queries;
+  const serverSettings = records.flatMap((record) => {
+    const settings = record.status === 'ok' ? (record.result as ApiLatencyOutput | undefined)?.database?.settings : undefined;
+    if (settings == null || Object.keys(settings).length === 0) return [];
+    const database = record.context?.database ?? 'database';
+    const listed = Object.entries(settings)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => `\`${name}\` ${value}`)
+      .join(', ');
+    return [`- ${database} server settings: ${listed}.`];
+  });
+  const runWrites = records.flatMap((record) => {
+    if (record.status !== 'ok') return [];
+    const database = record.context?.database ?? 'database';
+    const sizes = new Map<number, NonNullable<ApiLatencyOutput['results'][number]['write']>>();
+    for (const entry of (record.result as ApiLatencyOutput | undefined)?.results ?? []) {
+      if (entry.write != null) sizes.set(entry.size, entry.write);
+    }
+    return [...sizes].map(([size, write]) => {
+      const load = write.loadAverage1m == null ? '' : `, load average ${write.loadAverage1m}`;
+      return `- ${database}, ${formatNumber(size, 0)} embeddings: run written in ${formatNumber(write.totalSeconds, 1)} s, of which ${formatNumber(write.rowsSeconds, 1)} s for the rows and ${formatNumber(write.indexSeconds, 1)} s for the HNSW index (${write.writtenAt.slice(0, 10)}${load}).`;
+    });
+  });
   return blocks(
     '## Similar and dissimilar latency',
     `Each query asks for the k = 10 nearest (similar) or farthest (dissimilar) images of one image, ${queries ?? 'N'} measured queries per row after a warm-up. "SQL" is \`findNeighbours\` of @dim/db called in the benchmark process; "API" is the same query through GraphQL over HTTP on 127.0.0.1, with the image lookups a dashboard view requests. The API may add at most half of the SQL time (API / SQL at most ${MAX_API_OVER_SQL}). Sizes up to 60,000 use CIFAR-10 images with a fixed random projection as embeddings; larger sizes use synthetic clusters. "Same ids" counts queries where both returned the same neighbours.`,
@@ -229,7 +251,9 @@ export function renderApiLatency(records: readonly BenchRecord[]): string {
         rows,
         ['l', 'r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
       ),
-    '**Limits.** Similar queries use the run\'s HNSW index, so their time grows slowly with the run size and depends on `hnsw.ef_search` (max(400, k + 50) here, prisma/src/neighbours.ts). Dissimilar queries are an exact scan, O(n·d) per query: pgvector has no index for farthest neighbours, so at 1,000,000 embeddings they cost a full pass over the run. On PGlite every query, the API\'s included, goes through one backend, so they queue behind each other. The API adds JSON parsing, GraphQL execution and the image lookups; its share shrinks as the SQL time grows. **What would move it:** a lower ef_search (faster, lower recall), parallel sequential scans on PostgreSQL (`max_parallel_workers_per_gather`) or a precomputed farthest set for dissimilar queries, and a quiet machine for the p99.',
+    serverSettings.length > 0 && serverSettings.join('\n'),
+    runWrites.length > 0 && ['Writing each size\'s run (images, embeddings and index) before the first measurement, kept for later invocations:', ...runWrites].join('\n'),
+    '**Limits.** Similar queries use the run\'s HNSW index, so their time grows slowly with the run size and depends on `hnsw.ef_search` (max(400, k + 50) here, prisma/src/neighbours.ts). At 1,000,000 embeddings of 64 dimensions the index (544 MB when measured) is larger than the default `shared_buffers` of 128 MB, so its pages come from the operating system\'s cache. Dissimilar queries are an exact scan, O(n·d) per query: pgvector has no index for farthest neighbours, so at 1,000,000 embeddings they cost a full pass over the run, which PostgreSQL splits over parallel workers. On PGlite every query, the API\'s included, goes through one backend, so they queue behind each other. The API adds HTTP, JSON parsing and GraphQL execution, about 1 ms a request when the machine is quiet, so its share shrinks as the SQL time grows. The client is node:http with a keep-alive connection, because Node\'s fetch spent about 0.7 ms more per request in the client. **What would move it:** a lower ef_search (faster, lower recall), a `shared_buffers` that holds the index, fewer round trips in findNeighbours (it sends 9 statements in one transaction), more cores for the parallel scans of dissimilar queries or a precomputed farthest set, and a quiet machine for the p99.',
     commandsBlock(records),
     provenance(records),
     problems(records),

@@ -116,7 +116,8 @@ export interface LatencySummary {
 }
 
 export interface ApiLatencyOutput {
-  database: { embedded: boolean };
+  /** settings: server settings that move latency (shared_buffers, jit, ...), by name. */
+  database: { embedded: boolean; version?: string; settings?: Record<string, string> };
   settings: { queries: number; k: number };
   results: {
     size: number;
@@ -127,6 +128,8 @@ export interface ApiLatencyOutput {
     apiOverSqlP50: number;
     apiOverSqlP99: number;
     matchingResults: number;
+    /** Timings of writing the size's run; absent in records from before they were kept. */
+    write?: { totalSeconds: number; rowsSeconds: number; indexSeconds: number; writtenAt: string; loadAverage1m?: number };
   }[];
 }
 
