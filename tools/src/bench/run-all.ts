@@ -210,7 +210,7 @@ interface RunConfigFields {
   training?: { backend?: string };
 }
 interface RunMetricsFields {
-  epochs?: { seconds: number; images: number }[];
+  epochs?: { seconds: number; images: number; imagesPerSecond?: number }[];
 }
 
 /**
@@ -250,6 +250,7 @@ function describeTrainedRun(dir: string): TrainedRunInfo {
     epochs: epochs?.length ?? manifest?.progress?.epoch,
     imagesPerEpoch: epochs?.[0]?.images,
     trainingSeconds: epochs?.reduce((sum, epoch) => sum + epoch.seconds, 0),
+    epochImagesPerSecond: epochs?.map((epoch) => epoch.imagesPerSecond ?? epoch.images / epoch.seconds),
     backend: runConfig?.training?.backend,
   };
 }

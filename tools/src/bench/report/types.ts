@@ -40,6 +40,8 @@ export interface TrainedRunInfo {
   imagesPerEpoch?: number;
   /** Sum of the epochs' seconds in `metrics.json`; absent without a run folder. */
   trainingSeconds?: number;
+  /** Training throughput of each epoch in `metrics.json`, which shows whether the machine was shared. */
+  epochImagesPerSecond?: number[];
   backend?: string;
 }
 
