@@ -24,7 +24,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { createApiServer } from '@dim/api';
-import { DATASETS, loadImageSet, type ImageSet } from '@dim/dataset';
+import { DATASETS, loadImageSet, mulberry32, type ImageSet } from '@dim/dataset';
 import {
   createPrismaClient,
   findNeighbours,
@@ -127,16 +127,6 @@ function parseOptions(): BenchOptions {
   return { ...options, databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL };
 }
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Returns the data source of one size: CIFAR-10 when asked for, or on auto when it fits and is present. */
 function sourceFor(size: number, options: BenchOptions): 'cifar10' | 'synthetic' {
@@ -171,7 +161,7 @@ async function cifar10Images(size: number, dir: string): Promise<ImageSet> {
 /** Projects each image's pixels onto `dim` fixed pseudo-random directions, as a stand-in encoder. */
 function projectPixels(images: ImageSetInput, dim: number): Float32Array {
   const inputSize = images.height * images.width * images.channels;
-  const random = createRandom(1);
+  const random = mulberry32(1);
   const projection = new Float32Array(dim * inputSize);
   for (let i = 0; i < projection.length; i++) projection[i] = (random() - 0.5) / Math.sqrt(inputSize);
 
@@ -190,7 +180,7 @@ function projectPixels(images: ImageSetInput, dim: number): Float32Array {
 
 /** 1x1 grey images with uniformly drawn labels, so a million images take 1 MB of pixels. */
 function syntheticImages(size: number): ImageSetInput {
-  const random = createRandom(3);
+  const random = mulberry32(3);
   const labels = new Uint8Array(size);
   for (let i = 0; i < size; i++) labels[i] = Math.floor(random() * CLASS_COUNT);
   return {
@@ -208,7 +198,7 @@ function syntheticImages(size: number): ImageSetInput {
 
 /** One Gaussian cluster per class, centres about sqrt(dim) apart, spread 0.6 per coordinate. */
 function clusteredEmbeddings(labels: Uint8Array, dim: number): Float32Array {
-  const random = createRandom(7);
+  const random = mulberry32(7);
   const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
   const centres = Array.from({ length: CLASS_COUNT }, () => Array.from({ length: dim }, gaussian));
   const vectors = new Float32Array(labels.length * dim);
@@ -432,7 +422,7 @@ async function main(): Promise<void> {
     for (const size of options.sizes) {
       const source = sourceFor(size, options);
       const { runId, imageIds, loadSeconds, write } = await prepareRun(db, size, source, options);
-      const random = createRandom(size);
+      const random = mulberry32(size);
       const queryIds = Array.from({ length: options.warmup + options.queries }, () => imageIds[Math.floor(random() * imageIds.length)]);
 
       for (const order of ['nearest', 'farthest'] as const) {

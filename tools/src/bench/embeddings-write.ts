@@ -17,6 +17,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+import { mulberry32 } from '@dim/dataset';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -60,20 +61,10 @@ function parsePositiveInteger(value: string): number {
   return parsed;
 }
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generates one Gaussian cluster per class (10 classes), centres ~sqrt(dim) apart, spread 0.6 per coordinate. */
 function clusteredEmbeddings(labels: Uint8Array, dim: number): Float32Array {
-  const random = createRandom(7);
+  const random = mulberry32(7);
   const gaussian = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
   const centres = Array.from({ length: 10 }, () => Array.from({ length: dim }, gaussian));
   const vectors = new Float32Array(labels.length * dim);

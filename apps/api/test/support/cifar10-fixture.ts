@@ -1,4 +1,4 @@
-import { DATASETS, loadImageSet, selectImages, type ImageSet } from '@dim/dataset';
+import { DATASETS, loadImageSet, mulberry32, selectImages, type ImageSet } from '@dim/dataset';
 import { createPrismaClient, registerDataset, writeRunEmbeddings, type PrismaClient } from '@dim/db';
 
 /** Directory of the real CIFAR-10 binary files (CIFAR10_DIR, default: the registry's folder). */
@@ -122,14 +122,3 @@ export function projectPixels(images: ImageSet, dim: number, seed: number): Floa
   return vectors;
 }
 
-/** Small seeded PRNG (mulberry32) returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
