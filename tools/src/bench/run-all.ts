@@ -353,8 +353,17 @@ function shellQuote(value: string): string {
  */
 const shownAsVariable = new Map<string, string>();
 
+/** Shows one command-line argument, with a known value in `--name=value` replaced too. */
+function shownArgument(arg: string): string {
+  const shown = shownAsVariable.get(arg);
+  if (shown != null) return shown;
+  const match = /^(--[\w-]+=)(.*)$/.exec(arg);
+  const shownValue = match == null ? undefined : shownAsVariable.get(match[2]);
+  return shownValue == null ? shellQuote(arg) : `${match![1]}${shownValue}`;
+}
+
 function shownCommand(step: Step): string {
-  const args = step.args.map((arg) => shownAsVariable.get(arg) ?? shellQuote(arg));
+  const args = step.args.map(shownArgument);
   return [step.shownEnv, 'npx tsx', `tools/src/bench/${step.benchmark}.ts`, ...args].filter(Boolean).join(' ');
 }
 
@@ -481,6 +490,8 @@ function writeRecord(record: BenchRecord): void {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(argv);
+  // The data folder differs between machines, so the page names it by its variable.
+  shownAsVariable.set(options.dataDir, '"$CIFAR10_DIR"');
   mkdirSync(RECORDS_DIR, { recursive: true });
   if (options.renderOnly) {
     writePage(RECORDS_DIR, PAGE_FILE);
@@ -491,11 +502,10 @@ async function main(): Promise<void> {
   const run: RunInfo = {
     date: new Date().toISOString(),
     quick: options.quick,
-    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv.map(shellQuote)] : [])].join(' '),
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv.map(shownArgument)] : [])].join(' '),
     steps: [],
     machine: machineInfo(),
   };
-  if (process.env.CIFAR10_DIR === options.dataDir) shownAsVariable.set(options.dataDir, '"$CIFAR10_DIR"');
   const trainedRun = options.checkpoint ? describeTrainedRun(options.checkpoint) : undefined;
   const steps = planSteps(options, trainedRun);
   run.steps = steps.map((step) => step.name);

@@ -76,10 +76,10 @@ function benchPreset(preset: PresetName, batch: number, microBatch: number, minS
     warmupSeconds: Number(warmupSeconds.toFixed(2)),
     timedSteps: stepSeconds.length,
     secondsPerStep: Number((totalSeconds / stepSeconds.length).toFixed(2)),
-    imagesPerSecond: Number(((batch * stepSeconds.length) / totalSeconds).toFixed(3)),
+    imagesPerSecond: Number(((batch * stepSeconds.length) / totalSeconds).toPrecision(4)),
     // Single-threaded backends use at most one core, so on a shared machine images per CPU
     // second estimates the rate on an idle core better than wall-clock time does.
-    imagesPerCpuSecond: Number(((batch * stepSeconds.length) / cpuSeconds).toFixed(3)),
+    imagesPerCpuSecond: Number(((batch * stepSeconds.length) / cpuSeconds).toPrecision(4)),
     liveTensorBytes: tf.memory().numBytes,
     wasmHeapBytes: wasmHeapBytes(),
   };
@@ -144,8 +144,8 @@ async function benchParallel(
       warmupSeconds: Number(warmupSeconds.toFixed(2)),
       timedSteps: stepSeconds.length,
       secondsPerStep: Number((totalSeconds / stepSeconds.length).toFixed(2)),
-      imagesPerSecond: Number(((batch * stepSeconds.length) / totalSeconds).toFixed(3)),
-      imagesPerCpuSecond: Number(((batch * stepSeconds.length) / cpuSeconds).toFixed(3)),
+      imagesPerSecond: Number(((batch * stepSeconds.length) / totalSeconds).toPrecision(4)),
+      imagesPerCpuSecond: Number(((batch * stepSeconds.length) / cpuSeconds).toPrecision(4)),
       lastLosses: losses,
     };
   } finally {

@@ -6,6 +6,13 @@ export function formatNumber(value: number | undefined | null, digits = 1): stri
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+/** Formats a rate with `digits` decimals, or two significant digits when that would show 0. */
+export function formatRate(value: number | undefined | null, digits = 2): string {
+  if (value == null || !Number.isFinite(value)) return '-';
+  if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toPrecision(2);
+  return formatNumber(value, digits);
+}
+
 /** Formats a fraction as a percentage with one decimal, or two below 1%. */
 export function formatPercent(fraction: number | undefined | null): string {
   if (fraction == null || !Number.isFinite(fraction)) return '-';

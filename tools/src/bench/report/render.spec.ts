@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { flopsPerImage } from '@dim/dim-model';
 
+import { formatRate } from './format';
 import { RUN_INFO_FILE, loadRecords, renderPage, writePage } from './render';
 import type { BenchRecord, RunInfo } from './types';
 
@@ -175,5 +176,17 @@ describe('writePage', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('formatRate', () => {
+  it.each([
+    [36.412, '36.41'],
+    [0.13, '0.13'],
+    [0.003711, '0.0037'],
+    [0, '0'],
+    [null, '-'],
+  ])('formats %p as %p', (value, expected) => {
+    expect(formatRate(value)).toBe(expected);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { flopsPerImage, type PresetName } from '@dim/dim-model';
 
-import { blocks, commandsBlock, formatNumber, formatPercent, problems, provenance, table } from './format';
+import { blocks, commandsBlock, formatNumber, formatPercent, formatRate, problems, provenance, table } from './format';
 import type { ApiLatencyOutput, BackendSummary, BenchRecord, EmbeddingsWriteOutput, KernelsOutput, RetrievalOutput, RunInfo, ThroughputOutput, TrainedRunInfo } from './types';
 
 /** The API may add at most half of the SQL time on top of it. */
@@ -103,8 +103,8 @@ function throughputTable(results: ThroughputOutput[], peaks: Map<string, { gflop
         entry.preset,
         String(entry.batch),
         String(workers),
-        formatNumber(entry.imagesPerSecond, 2),
-        formatNumber(entry.imagesPerCpuSecond, 2),
+        formatRate(entry.imagesPerSecond, 2),
+        formatRate(entry.imagesPerCpuSecond, 2),
         formatNumber(flops / 1e9, 3),
         formatNumber(gflops, 2),
         formatNumber(peak, 2),
