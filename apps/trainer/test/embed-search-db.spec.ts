@@ -108,12 +108,21 @@ describe.each(TEST_DATABASE_KINDS)('embed and search --run on %s', (kind) => {
     expect(run.backend).toBe(BACKEND);
     expect(run.checkpointDir).toBe(runDir);
     expect(run.startedAt).not.toBeNull();
+    expect(run.startedAt!.getTime()).toBeGreaterThanOrEqual(run.createdAt.getTime());
     expect(run.finishedAt).not.toBeNull();
     expect(run.retrieval).toMatchObject({ knn200Accuracy: embedded.retrieval!.knn200Accuracy });
     expect(run.config).toMatchObject({ datasetName: 'cifar10', name: 'embed test', embeddingDim: DIM, subsetSize: 32, batchSize: 16 });
 
     const checkpoints = await database.db.checkpoint.findMany({ where: { runId: embedded.runId } });
     expect(checkpoints.map((checkpoint) => checkpoint.path)).toEqual([path.join(runDir, 'checkpoints', 'epoch-0001-step-000000')]);
+    // The checkpoint keeps the time its folder was written, not the time of the import.
+    expect(checkpoints[0].createdAt.getTime()).toBeLessThanOrEqual(run.createdAt.getTime());
+
+    // The epoch losses of the run folder's metrics.json are imported with the checkpoint.
+    const metrics = await database.db.epochMetric.findMany({ where: { runId: embedded.runId } });
+    expect(metrics.map((metric) => metric.epoch)).toEqual([1]);
+    expect(Number.isFinite(metrics[0].totalLoss)).toBe(true);
+    expect(metrics[0].durationSeconds).toBeGreaterThan(0);
     expect(await database.db.embedding.count({ where: { runId: embedded.runId } })).toBe(2 * LIMIT);
   });
 

@@ -16,6 +16,12 @@ export function RunFacts({ run }: { run: RunDetail }) {
     ['Duration', formatDuration(run.durationSeconds)],
     ['Throughput', formatImagesPerSecond(imagesPerSecond)],
   ];
+  // A run stored by `trainer embed` was trained before it was created, so its duration covers
+  // the embedding only. The epochs' own times give the training time for every run.
+  if (run.metrics.length > 0) {
+    const trainingSeconds = run.metrics.reduce((sum, metric) => sum + metric.durationSeconds, 0);
+    entries.splice(entries.length - 1, 0, ['Training time (sum of epochs)', formatDuration(trainingSeconds)]);
+  }
   if (run.progress?.etaSeconds != null && (run.status === 'RUNNING' || run.status === 'EMBEDDING')) {
     entries.push(['Estimated time left', formatDuration(run.progress.etaSeconds)]);
   }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import {
@@ -209,6 +210,8 @@ interface EmbedRunInput {
 async function embedAsRun(input: EmbedRunInput): Promise<Omit<EmbedResult, 'seconds'>> {
   const { db, model, resolved, logger } = input;
   const workerId = formatWorkerId(currentWorkerIdentity());
+  // One timestamp for both, so that the run never appears to start before it was created.
+  const now = new Date();
   const run = await db.trainingRun.create({
     data: {
       datasetId: input.datasetId,
@@ -221,14 +224,13 @@ async function embedAsRun(input: EmbedRunInput): Promise<Omit<EmbedResult, 'seco
       // Owned by this process with live heartbeats, so a worker's crash recovery leaves the
       // run alone while this process is alive and fails or requeues it once it is not.
       workerId,
-      heartbeatAt: new Date(),
-      startedAt: new Date(),
+      heartbeatAt: now,
+      createdAt: now,
+      startedAt: now,
     },
   });
   const runLogger = logger.child({ runId: run.id });
-  await db.checkpoint.create({
-    data: { runId: run.id, epoch: resolved.checkpoint.state.epoch, step: resolved.checkpoint.state.step, path: resolved.checkpoint.dir },
-  });
+  await importTrainingHistory(db, run.id, resolved, runLogger);
 
   let lost = false;
   let signal: NodeJS.Signals | null = null;
@@ -303,6 +305,41 @@ async function embedAsRun(input: EmbedRunInput): Promise<Omit<EmbedResult, 'seco
     runLogger.error({ err: error }, `Retrieval quality not computed: ${(error as Error).message}`);
   }
   return { runId: run.id, embeddings: embeddings.imageIds.length, dim: embeddings.dim, retrieval };
+}
+
+/**
+ * Copies the training history of the run folder into the database, so the run's page shows
+ * losses and checkpoints as for a run the worker trained. It stores the epochs of metrics.json
+ * up to the checkpoint's, and every checkpoint up to it with its folder's modification time.
+ */
+async function importTrainingHistory(db: PrismaClient, runId: number, resolved: ResolvedCheckpoint, logger: Logger): Promise<void> {
+  const last = resolved.checkpoint.state;
+  const epochs = (await resolved.run.readMetrics()).filter((entry) => entry.epoch <= last.epoch);
+  await db.epochMetric.createMany({
+    data: epochs.map((entry) => ({
+      runId,
+      epoch: entry.epoch,
+      totalLoss: entry.losses.total,
+      localLoss: entry.losses.local,
+      globalLoss: entry.losses.global,
+      priorLoss: entry.losses.prior,
+      discriminatorLoss: entry.losses.discriminator,
+      imagesPerSecond: entry.imagesPerSecond,
+      durationSeconds: entry.seconds,
+      createdAt: new Date(entry.finishedAt),
+    })),
+  });
+
+  const listed = (await resolved.run.listCheckpoints()).filter((entry) => entry.state.globalStep <= last.globalStep);
+  // A checkpoint folder given directly may sit outside the run's checkpoints/ folder.
+  if (!listed.some((entry) => path.resolve(entry.dir) === path.resolve(resolved.checkpoint.dir))) {
+    listed.push({ dir: resolved.checkpoint.dir, state: last });
+  }
+  for (const entry of listed) {
+    const written = (await stat(entry.dir)).mtime;
+    await db.checkpoint.create({ data: { runId, epoch: entry.state.epoch, step: entry.state.step, path: entry.dir, createdAt: written } });
+  }
+  logger.info({ epochs: epochs.length, checkpoints: listed.length }, 'Imported the training history of the run folder');
 }
 
 /**
