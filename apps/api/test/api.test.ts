@@ -360,6 +360,15 @@ describe.each(DATABASE_KINDS)('API server on %s', (kind) => {
       const logged = logs.lines.find((line) => line.requestId === requestId && line.msg === 'HTTP request rejected');
       expect(logged?.status).toBe(status);
     });
+
+    it('rejects DELETE on an image URL with 405', async () => {
+      const response = await fetch(`${server.url}/images/${imageId(5)}.png`, { method: 'DELETE' });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('METHOD_NOT_ALLOWED');
+      expect(body.error.message).toContain('DELETE');
+    });
   });
 
   describe('training runs', () => {

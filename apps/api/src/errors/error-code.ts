@@ -12,6 +12,8 @@ export enum ApiErrorCode {
   RUN_NOT_READY = 'RUN_NOT_READY',
   /** The run's stored embeddings do not have the size the run declares. */
   DIMENSION_MISMATCH = 'DIMENSION_MISMATCH',
+  /** A method other than GET or HEAD on an image URL, sent with HTTP status 405. */
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   /** The run's status does not allow the requested change, e.g. cancelling a finished run. */
   CONFLICT = 'CONFLICT',
   /** A mutation came without the admin token or with a wrong one. */

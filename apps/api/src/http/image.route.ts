@@ -29,7 +29,7 @@ export async function handleImageRequest(
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    sendError(res, 405, ApiErrorCode.BAD_USER_INPUT, `Method ${req.method} is not allowed on image URLs; use GET.`);
+    sendError(res, 405, ApiErrorCode.METHOD_NOT_ALLOWED, `Method ${req.method} is not allowed on image URLs; use GET.`);
     return;
   }
 
