@@ -95,9 +95,9 @@ export function formatStatus(status: RunStatus): string {
 }
 
 /**
- * Where in training a checkpoint was saved. The worker stores the loop position: `epoch`
- * epochs finished and `step` steps into the next one, so a checkpoint at the end of epoch 2
- * is (2, 0) and one saved by a cancel 120 steps into epoch 3 is (2, 120).
+ * Formats where in training a checkpoint was saved. The worker stores the loop position:
+ * `epoch` epochs finished and `step` steps into the next one. So the end of epoch 2 is (2, 0),
+ * and a cancel 120 steps into epoch 3 is (2, 120).
  */
 export function formatCheckpointPosition(epoch: number, step: number): string {
   if (step === 0) return epoch === 0 ? 'before the first step' : `end of epoch ${epoch}`;

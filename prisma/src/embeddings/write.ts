@@ -38,12 +38,12 @@ export interface WriteEmbeddingsResult {
 const HNSW_M = 16;
 const HNSW_EF_CONSTRUCTION = 128;
 
-/** Bounds of the maintenance_work_mem an index build asks for, in MiB. */
+/** Bounds of the maintenance_work_mem that an index build requests, in MiB. */
 const MIN_INDEX_BUILD_MIB = 256;
 const MAX_INDEX_BUILD_MIB = 4096;
 
 /**
- * Memory for an in-memory HNSW build of `rowCount` vectors: each element holds its vector,
+ * Memory for an in-memory HNSW build of `rowCount` vectors: each element contains its vector,
  * up to 2·m layer-0 neighbours (about 16 bytes each) and some bookkeeping, plus a quarter for
  * upper layers and allocator slack. 1,000,000 vectors of 64 dimensions ask for about 1.0 GiB.
  */
@@ -143,7 +143,7 @@ export async function buildRunIndex(client: pg.ClientBase, runId: number, dim: n
 /**
  * Checks that every image id is an image of the run's data set. It counts matches with
  * `id = ANY(...)`, whose plans (a primary-key scan or a hashed filter) stay linear whatever
- * the statistics say. An anti-join with unnest() was planned as a nested loop over a
+ * the statistics show. An anti-join with unnest() was planned as a nested loop over a
  * sequential scan when the statistics predated a large registration, and ran for minutes.
  * The ids are unique (validateEmbeddings checks it), so a count below theirs means a miss.
  */

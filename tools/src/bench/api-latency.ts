@@ -76,7 +76,7 @@ interface SizeResult {
   runId: number;
   /** Seconds spent registering images and writing the run's embeddings; 0 when reused. */
   loadSeconds: number;
-  /** How the run was written, by this invocation or the earlier one that created it. */
+  /** Timings of writing the run, by this invocation or by the earlier one that created it. */
   write?: RunWriteTimings;
   order: NeighbourOrder;
   sql: LatencySummary;
@@ -276,9 +276,8 @@ function summarize(samples: number[]): LatencySummary {
 }
 
 /**
- * Keep-alive connection of the API client. node:http is the client because Node's fetch
- * (undici) spent about 0.7 ms more per request on this machine, in the client rather than the
- * server, which would count against the API.
+ * Keep-alive connection of the API client. The client is node:http because Node's fetch
+ * (undici) took measurably longer per request in the client, which would count against the API.
  */
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 

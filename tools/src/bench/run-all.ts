@@ -355,8 +355,8 @@ const shownAsVariable = new Map<string, string>();
 
 /** Shows one command-line argument, with a known value in `--name=value` replaced too. */
 function shownArgument(arg: string): string {
-  const shown = shownAsVariable.get(arg);
-  if (shown != null) return shown;
+  const variable = shownAsVariable.get(arg);
+  if (variable != null) return variable;
   const match = /^(--[\w-]+=)(.*)$/.exec(arg);
   const shownValue = match == null ? undefined : shownAsVariable.get(match[2]);
   return shownValue == null ? shellQuote(arg) : `${match![1]}${shownValue}`;
